@@ -1,0 +1,155 @@
+{#-
+    Landing: make every table of the landing contract a relation the sources can read.
+
+    On DuckDB (the embedded default) each source table is a folder of Parquet and/or CSV
+    files under var('raw_root'): <raw_root>/<source>/<table>/. This macro, run as an
+    on-run-start hook, creates one view per contract table in the source's schema that
+    reads all files in the folder together (union by name), keeps only the contract's
+    columns (extra columns are ignored), fills absent optional columns with typed NULLs,
+    and fails with a message naming the table and column when something required is
+    missing. Every column is landed as text; staging parses and casts.
+
+    On warehouse targets the connector already landed the tables, so nothing happens.
+-#}
+{% macro mqx_land_raw_sources() %}
+    {{ return(adapter.dispatch('mqx_land_raw_sources', 'mqx')()) }}
+{% endmacro %}
+
+{% macro default__mqx_land_raw_sources() %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro duckdb__mqx_land_raw_sources() %}
+    {% if not execute %}
+        {{ return('') }}
+    {% endif %}
+    {% set raw_root = var('raw_root').rstrip('/') %}
+    {% set ns = namespace(landed=0) %}
+    {% for src in graph.sources.values() if src.package_name == project_name %}
+        {% do run_query(mqx_landing_view_sql(src, raw_root)) %}
+        {% set ns.landed = ns.landed + 1 %}
+    {% endfor %}
+    {{ log('mqx: landed ' ~ ns.landed ~ ' raw tables from ' ~ raw_root, info=true) }}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#- The files of one contract table, split by format. -#}
+{% macro mqx_landing_files(folder) %}
+    {% set listing = run_query(
+        "select file from glob('" ~ folder ~ "/*.parquet') "
+        ~ "union all select file from glob('" ~ folder ~ "/*.csv') "
+        ~ "union all select file from glob('" ~ folder ~ "/*.csv.gz') order by file"
+    ) %}
+    {% set files = {'parquet': [], 'csv': []} %}
+    {% for row in listing.rows %}
+        {% if row[0].endswith('.parquet') %}
+            {% do files['parquet'].append(row[0]) %}
+        {% else %}
+            {% do files['csv'].append(row[0]) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(files) }}
+{% endmacro %}
+
+
+{#- House name of a landed header: lowercase, no byte-order mark, spaces as underscores. -#}
+{% macro mqx_landing_column_name(header) %}
+    {{ return(header.replace('\ufeff', '').strip().lower().replace(' ', '_')) }}
+{% endmacro %}
+
+
+{% macro mqx_landing_view_sql(src, raw_root) %}
+    {% set table_label = src.source_name ~ '.' ~ src.name %}
+    {% set folder = raw_root ~ '/' ~ src.source_name ~ '/' ~ src.name %}
+    {% set target_relation = api.Relation.create(
+        database=src.database, schema=src.schema, identifier=src.identifier
+    ) %}
+    {% do run_query('create schema if not exists ' ~ target_relation.without_identifier()) %}
+    {% set files = mqx_landing_files(folder) %}
+
+    {#- The reader: every Parquet and CSV file of the table, unioned by column name. -#}
+    {% set readers = [] %}
+    {% if files['parquet'] %}
+        {% do readers.append(
+            "select * from read_parquet(['" ~ files['parquet'] | join("', '")
+            ~ "'], union_by_name = true, filename = true)"
+        ) %}
+    {% endif %}
+    {% if files['csv'] %}
+        {% do readers.append(
+            "select * from read_csv(['" ~ files['csv'] | join("', '")
+            ~ "'], union_by_name = true, filename = true, header = true,"
+            ~ " all_varchar = true)"
+        ) %}
+    {% endif %}
+
+    {% if not readers %}
+        {% if src.meta.get('required', false) %}
+            {% do exceptions.raise_compiler_error(
+                "mqx landing: required raw table " ~ table_label ~ " has no files in "
+                ~ folder ~ ". Land at least one Parquet or CSV file there "
+                ~ "(see the landing contract), or point var raw_root / env MQX_RAW_ROOT "
+                ~ "at the right folder."
+            ) %}
+        {% endif %}
+        {% set select_list = [] %}
+        {% for column_name in src.columns %}
+            {% do select_list.append('cast(null as varchar) as ' ~ column_name) %}
+        {% endfor %}
+        {% do select_list.append('cast(null as varchar) as _mqx_file') %}
+        {% do select_list.append('cast(null as bigint) as _mqx_row_number') %}
+        {{ return(
+            'create or replace view ' ~ target_relation ~ ' as select '
+            ~ select_list | join(', ') ~ ' where 1 = 0'
+        ) }}
+    {% endif %}
+
+    {% set reader_sql = readers | join(' union all by name ') %}
+    {% set described = run_query('describe ' ~ reader_sql) %}
+    {% set present = {} %}
+    {% for row in described.rows %}
+        {% do present.update({mqx_landing_column_name(row[0]): row[0]}) %}
+    {% endfor %}
+
+    {% set select_list = [] %}
+    {% for column_name, column in src.columns.items() %}
+        {% set from_filename = column.meta.get('from_filename') %}
+        {% if column_name in present %}
+            {% do select_list.append(
+                'cast("' ~ present[column_name] ~ '" as varchar) as ' ~ column_name
+            ) %}
+        {% elif from_filename %}
+            {% do select_list.append(
+                "nullif(regexp_extract(filename, '" ~ from_filename ~ "', 1), '') as "
+                ~ column_name
+            ) %}
+        {% elif column.meta.get('fallback') and column.meta.get('fallback') in present %}
+            {#- A required column the export lacks, with a documented stand-in. -#}
+            {{ log(
+                'mqx landing: WARNING ' ~ table_label ~ " has no '" ~ column_name
+                ~ "' column; using '" ~ column.meta.get('fallback') ~ "' in its place.",
+                info=true
+            ) }}
+            {% do select_list.append(
+                'cast("' ~ present[column.meta.get('fallback')] ~ '" as varchar) as '
+                ~ column_name
+            ) %}
+        {% elif column.meta.get('required', false) %}
+            {% do exceptions.raise_compiler_error(
+                "mqx landing: raw table " ~ table_label ~ " is missing required column '"
+                ~ column_name ~ "' (files in " ~ folder ~ "). Columns found: "
+                ~ present.keys() | list | sort | join(', ')
+                ~ ". Add the column to the export, or rename the one that holds it."
+            ) %}
+        {% else %}
+            {% do select_list.append('cast(null as varchar) as ' ~ column_name) %}
+        {% endif %}
+    {% endfor %}
+    {% do select_list.append('filename as _mqx_file') %}
+    {% do select_list.append('row_number() over () as _mqx_row_number') %}
+    {{ return(
+        'create or replace view ' ~ target_relation ~ ' as select '
+        ~ select_list | join(', ') ~ ' from (' ~ reader_sql ~ ')'
+    ) }}
+{% endmacro %}

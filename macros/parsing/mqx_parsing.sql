@@ -1,0 +1,95 @@
+{#-
+    Parsing helpers for staging. Raw columns land as text; these turn them into typed
+    values without ever failing the build: what cannot be parsed becomes NULL, and the
+    staging model sets the row aside with a reason when that NULL matters.
+    Each engine-specific piece sits behind adapter.dispatch (see shared portability rules).
+-#}
+
+{#- Text to a type, NULL when it does not parse (dbt.safe_cast is a plain CAST on DuckDB). -#}
+{% macro mqx_try_cast(expression, data_type) %}
+    {{ return(adapter.dispatch('mqx_try_cast', 'mqx')(expression, data_type)) }}
+{% endmacro %}
+
+{% macro default__mqx_try_cast(expression, data_type) %}
+    try_cast({{ expression }} as {{ data_type }})
+{% endmacro %}
+
+
+{#- Blank or whitespace-only text becomes NULL; other text is trimmed. -#}
+{% macro mqx_clean_text(column) %}
+    nullif(trim({{ column }}), '')
+{% endmacro %}
+
+
+{#- A UTC timestamp from any variant the contract allows: with or without fractional
+    seconds, with or without a trailing ' UTC', ISO 'T' separator or 'Z'. -#}
+{% macro mqx_parse_timestamp(column) %}
+    {{ mqx_try_cast(
+        "replace(replace(trim(" ~ column ~ "), ' UTC', ''), 'Z', '')",
+        dbt.type_timestamp()
+    ) }}
+{% endmacro %}
+
+
+{#- A date from a date or timestamp text. -#}
+{% macro mqx_parse_date(column) %}
+    cast({{ mqx_parse_timestamp(column) }} as date)
+{% endmacro %}
+
+
+{#- Booleans spelled true/false/TRUE/FALSE/1/0 (and t/f, yes/no); anything else is NULL. -#}
+{% macro mqx_parse_boolean(column) %}
+    case
+        when lower(trim({{ column }})) in ('true', 't', '1', 'yes', 'y') then true
+        when lower(trim({{ column }})) in ('false', 'f', '0', 'no', 'n') then false
+    end
+{% endmacro %}
+
+
+{#- A number from text; 'n/a', '' and other non-numbers become NULL. -#}
+{% macro mqx_parse_number(column) %}
+    {{ mqx_try_cast(mqx_clean_text(column), dbt.type_numeric()) }}
+{% endmacro %}
+
+
+{#- Lowercased email with all whitespace removed; NULL unless it has a local part and a
+    dotted domain. -#}
+{% macro mqx_clean_email(column) %}
+    {{ return(adapter.dispatch('mqx_clean_email', 'mqx')(column)) }}
+{% endmacro %}
+
+{% macro default__mqx_clean_email(column) %}
+    case
+        when regexp_matches(
+            lower(regexp_replace({{ column }}, '\s', '', 'g')),
+            '^[^@]+@[^@]+\.[^@]+$'
+        )
+            then lower(regexp_replace({{ column }}, '\s', '', 'g'))
+    end
+{% endmacro %}
+
+
+{#- The domain part of an already clean email. -#}
+{% macro mqx_email_domain(email_expression) %}
+    nullif({{ dbt.split_part(email_expression, "'@'", 2) }}, '')
+{% endmacro %}
+
+
+{#- A bare domain from a website or URL: no scheme, no 'www.', no path, port or query,
+    lowercase. 'https://WWW.Acme.com/about?x=1' -> 'acme.com'. -#}
+{% macro mqx_clean_domain(column) %}
+    {{ return(adapter.dispatch('mqx_clean_domain', 'mqx')(column)) }}
+{% endmacro %}
+
+{% macro default__mqx_clean_domain(column) %}
+    nullif(
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(lower(trim({{ column }})), '^[a-z]+://', ''),
+                '^www\.', ''
+            ),
+            '[/:?#].*$', ''
+        ),
+        ''
+    )
+{% endmacro %}
