@@ -93,3 +93,21 @@
         ''
     )
 {% endmacro %}
+
+
+{#- 'YYYYMMDD' text (as in Bombora's file names) to 'YYYY-MM-DD'; other text unchanged. -#}
+{% macro mqx_compact_date(column) %}
+    case
+        when length(trim({{ column }})) = 8 and trim({{ column }}) not like '%-%'
+            then substring(trim({{ column }}), 1, 4) || '-'
+            || substring(trim({{ column }}), 5, 2) || '-'
+            || substring(trim({{ column }}), 7, 2)
+        else {{ column }}
+    end
+{% endmacro %}
+
+
+{#- Number of rows for which the condition holds (an aggregate). -#}
+{% macro mqx_count_if(condition) %}
+    sum(case when {{ condition }} then 1 else 0 end)
+{% endmacro %}

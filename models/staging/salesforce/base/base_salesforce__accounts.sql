@@ -1,6 +1,8 @@
 -- Every raw Salesforce account row, parsed, with its outcome (staged / set aside /
 -- deleted / duplicate re-sync). stg_salesforce__accounts keeps the staged rows;
 -- stg_audit__rows_set_aside lists the rest.
+{% set max_future_days = var('mqx_max_future_days', 1) %}
+
 with
 
 source as (
@@ -20,6 +22,7 @@ parsed as (
             as number_of_employees,
         {{ mqx_parse_number('annual_revenue') }} as annual_revenue,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
+        {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
         {{ mqx_parse_timestamp('created_date') }} as created_at,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
         id as raw_id,
@@ -34,7 +37,16 @@ checked as (
         *,
         case
             when account_id is null then 'missing id'
-            when created_at is null then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
+            when created_at is null
+                then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
+            when
+                cast(created_at as date) > cast(
+                    coalesce(
+                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
+                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
+                    ) as date
+                )
+                then 'created_date in the future'
             when account_name is null then 'missing name'
         end as set_aside_reason
     from parsed
@@ -43,7 +55,8 @@ checked as (
 final as (
     {{ mqx_resolve_rows(
         'checked', 'account_id',
-        synced_column='fivetran_synced_at', deleted_columns=['is_deleted']
+        synced_column='fivetran_synced_at',
+        deleted_columns=['is_deleted', 'is_fivetran_deleted']
     ) }}
 )
 

@@ -1,0 +1,70 @@
+# mqx: two commands for a newcomer (see README):
+#   make demo   set up, generate the demo world, build everything, print the summary
+#   make test   set up, lint, and run every test
+# Both create the virtual environment on first use; only python3 is needed.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export PYTHONPATH := $(CURDIR)/python
+export MQX_RAW_ROOT ?= $(CURDIR)/data/raw
+export MQX_DUCKDB_PATH ?= $(CURDIR)/data/mqx.duckdb
+export MQX_DUCKDB_TEMP_DIR ?= $(CURDIR)/data/duckdb_tmp
+
+DEMO_ACCOUNTS ?= 2000
+DEMO_SEED ?= 7
+
+.PHONY: help setup demo world build summary test lint format docs clean
+
+help:
+	@echo "make demo    generate a demo world ($(DEMO_ACCOUNTS) accounts), dbt build, summary"
+	@echo "make test    ruff, sqlfluff and pytest (incl. dbt build on generated and Fivetran data)"
+	@echo "make world   only generate the demo world into $(MQX_RAW_ROOT)"
+	@echo "make build   only dbt build on what is in $(MQX_RAW_ROOT)"
+	@echo "make docs    dbt docs generate (target/index.html)"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p data
+	$(BIN)/python -m mqx.world --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) \
+		--out $(MQX_RAW_ROOT) --truth $(CURDIR)/data/truth --force
+	$(BIN)/dbt build --quiet --fail-fast || { $(BIN)/dbt build --fail-fast; exit 1; }
+	$(BIN)/python -m mqx.summary
+
+world: $(STAMP)
+	$(BIN)/python -m mqx.world --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) \
+		--out $(MQX_RAW_ROOT) --truth $(CURDIR)/data/truth --force
+
+build: $(STAMP)
+	@mkdir -p data
+	$(BIN)/dbt build
+
+summary: $(STAMP)
+	$(BIN)/python -m mqx.summary
+
+lint: $(STAMP)
+	$(BIN)/ruff check python tests .sqlfluff_lib
+	$(BIN)/ruff format --check python tests .sqlfluff_lib
+	$(BIN)/sqlfluff lint models tests/staging --processes 2
+
+format: $(STAMP)
+	$(BIN)/ruff format python tests .sqlfluff_lib
+	$(BIN)/sqlfluff fix models tests/staging --processes 2
+
+test: lint
+	$(BIN)/python -m pytest
+
+docs: $(STAMP)
+	$(BIN)/dbt docs generate
+
+clean:
+	rm -rf target logs data .pytest_cache

@@ -1,0 +1,41 @@
+-- Every raw Marketo email delivery (activity_email_delivered) row, parsed, with its outcome
+-- (staged / set aside / duplicate re-sync). stg_marketo__email_deliveries keeps the staged
+-- rows; stg_audit__rows_set_aside lists the rest.
+with
+
+source as (
+    select * from {{ source('marketo', 'activity_email_delivered') }}
+),
+
+parsed as (
+    select
+        {{ mqx_clean_text('id') }} as email_delivery_id,
+        {{ mqx_clean_text('lead_id') }} as marketo_lead_id,
+        {{ mqx_clean_text('campaign_id') }} as campaign_id,
+        {{ mqx_clean_text('email_template_id') }} as email_template_id,
+        {{ mqx_parse_timestamp('activity_date') }} as delivered_at,
+        {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
+        id as raw_id,
+        activity_date as raw_activity_date,
+        _mqx_file,
+        _mqx_row_number
+    from source
+),
+
+checked as (
+    select
+        *,
+        case
+            when email_delivery_id is null then 'missing id'
+            when marketo_lead_id is null then 'missing lead_id'
+            when delivered_at is null
+                then 'unparseable activity_date: ' || coalesce(raw_activity_date, 'NULL')
+        end as set_aside_reason
+    from parsed
+),
+
+final as (
+    {{ mqx_resolve_rows('checked', 'email_delivery_id', synced_column='fivetran_synced_at') }}
+)
+
+select * from final
