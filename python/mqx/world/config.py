@@ -60,8 +60,20 @@ class WorldConfig:
 
 # --- market definition -------------------------------------------------------------------------
 
-ICP_INDUSTRIES = ["Software", "Financial Services", "Healthcare Technology", "Professional Services"]
-POOR_INDUSTRIES = ["Retail", "Manufacturing", "Education", "Government", "Hospitality", "Construction"]
+ICP_INDUSTRIES = [
+    "Software",
+    "Financial Services",
+    "Healthcare Technology",
+    "Professional Services",
+]
+POOR_INDUSTRIES = [
+    "Retail",
+    "Manufacturing",
+    "Education",
+    "Government",
+    "Hospitality",
+    "Construction",
+]
 ICP_COUNTRIES = ["United States", "United Kingdom", "Germany", "Canada", "Netherlands"]
 ICP_COUNTRY_WEIGHTS = [0.55, 0.15, 0.12, 0.1, 0.08]
 POOR_COUNTRIES = ["Brazil", "India", "Japan", "Spain", "Mexico", "Poland"]
@@ -105,27 +117,173 @@ PERSONA_TITLES: dict[str, list[str]] = {
 PERSONAS = list(PERSONA_TITLES)
 PERSONA_WEIGHTS = [0.1, 0.15, 0.15, 0.35, 0.25]
 
-FIRST_NAMES = (
-    "Jane John Maria Ahmed Wei Olga Lucas Emma Noah Priya Diego Sara Tom Aisha Liam Mia Omar "
-    "Chloe Ravi Hana Jonas Lea Mateo Nina Felix Zoe Ivan Grace Kenji Amara Paul Elena Sam Julia "
-    "Marco Fatima Ben Yuki Carlos Ingrid"
-).split()
-LAST_NAMES = (
-    "Doe Smith Garcia Khan Chen Ivanova Muller Brown Jones Patel Lopez Berg Wilson Okafor "
-    "Kim Rossi Novak Dubois Sato Schmidt Nguyen Haddad Costa Larsen Murphy Silva Fischer Tanaka "
-    "Reyes Cohen Ward Moreau Park Singh Weber Adams Bauer Hughes Lindqvist Baker"
-).split()
+FIRST_NAMES = [
+    "Jane",
+    "John",
+    "Maria",
+    "Ahmed",
+    "Wei",
+    "Olga",
+    "Lucas",
+    "Emma",
+    "Noah",
+    "Priya",
+    "Diego",
+    "Sara",
+    "Tom",
+    "Aisha",
+    "Liam",
+    "Mia",
+    "Omar",
+    "Chloe",
+    "Ravi",
+    "Hana",
+    "Jonas",
+    "Lea",
+    "Mateo",
+    "Nina",
+    "Felix",
+    "Zoe",
+    "Ivan",
+    "Grace",
+    "Kenji",
+    "Amara",
+    "Paul",
+    "Elena",
+    "Sam",
+    "Julia",
+    "Marco",
+    "Fatima",
+    "Ben",
+    "Yuki",
+    "Carlos",
+    "Ingrid",
+]
+LAST_NAMES = [
+    "Doe",
+    "Smith",
+    "Garcia",
+    "Khan",
+    "Chen",
+    "Ivanova",
+    "Muller",
+    "Brown",
+    "Jones",
+    "Patel",
+    "Lopez",
+    "Berg",
+    "Wilson",
+    "Okafor",
+    "Kim",
+    "Rossi",
+    "Novak",
+    "Dubois",
+    "Sato",
+    "Schmidt",
+    "Nguyen",
+    "Haddad",
+    "Costa",
+    "Larsen",
+    "Murphy",
+    "Silva",
+    "Fischer",
+    "Tanaka",
+    "Reyes",
+    "Cohen",
+    "Ward",
+    "Moreau",
+    "Park",
+    "Singh",
+    "Weber",
+    "Adams",
+    "Bauer",
+    "Hughes",
+    "Lindqvist",
+    "Baker",
+]
 
-NAME_PARTS_A = (
-    "Acme Blue North Bright Core Delta Ever Forge Green High Iron Key Lumen Meta Nova Open "
-    "Prime Quant Red Silver Terra Uni Vertex Wave Apex Bold Clear Deep Echo Fair Gold Harbor "
-    "Insight Jade Kite Lake Maple Nimbus Orbit"
-).split()
-NAME_PARTS_B = (
-    "stone field point line bridge path gate works wise ridge flow mark base light sphere "
-    "port grid peak scale shift leaf tree wind cloud river star rock hill forge bay yard "
-    "view wave nest craft cube loop vale ford"
-).split()
+NAME_PARTS_A = [
+    "Acme",
+    "Blue",
+    "North",
+    "Bright",
+    "Core",
+    "Delta",
+    "Ever",
+    "Forge",
+    "Green",
+    "High",
+    "Iron",
+    "Key",
+    "Lumen",
+    "Meta",
+    "Nova",
+    "Open",
+    "Prime",
+    "Quant",
+    "Red",
+    "Silver",
+    "Terra",
+    "Uni",
+    "Vertex",
+    "Wave",
+    "Apex",
+    "Bold",
+    "Clear",
+    "Deep",
+    "Echo",
+    "Fair",
+    "Gold",
+    "Harbor",
+    "Insight",
+    "Jade",
+    "Kite",
+    "Lake",
+    "Maple",
+    "Nimbus",
+    "Orbit",
+]
+NAME_PARTS_B = [
+    "stone",
+    "field",
+    "point",
+    "line",
+    "bridge",
+    "path",
+    "gate",
+    "works",
+    "wise",
+    "ridge",
+    "flow",
+    "mark",
+    "base",
+    "light",
+    "sphere",
+    "port",
+    "grid",
+    "peak",
+    "scale",
+    "shift",
+    "leaf",
+    "tree",
+    "wind",
+    "cloud",
+    "river",
+    "star",
+    "rock",
+    "hill",
+    "forge",
+    "bay",
+    "yard",
+    "view",
+    "wave",
+    "nest",
+    "craft",
+    "cube",
+    "loop",
+    "vale",
+    "ford",
+]
 NAME_SUFFIXES = [
     "Systems",
     "Labs",

@@ -47,7 +47,9 @@ def assign_identities(ch: Chunk) -> None:
     company = np.asarray(company, dtype=object)
     company[ppl["is_student"].to_numpy()] = "Student"
     free = ppl["is_free_mail"].to_numpy()
-    company[free] = choice(ch.rng, ["Self-employed", "n/a", "Freelance", "[not provided]"], int(free.sum()))
+    company[free] = choice(
+        ch.rng, ["Self-employed", "n/a", "Freelance", "[not provided]"], int(free.sum())
+    )
     ppl["company"] = company
 
 
@@ -74,7 +76,9 @@ def account_table(ch: Chunk) -> pd.DataFrame:
             "type": acc["type"].to_numpy(),
             "owner_id": acc["owner_id"].to_numpy(),
             "account_source": choice(rng, c.LEAD_SOURCES, n),
-            "phone": ("+1 555 01" + pd.Series(rng.integers(10, 99, n)).astype(str)).to_numpy(object),
+            "phone": ("+1 555 01" + pd.Series(rng.integers(10, 99, n)).astype(str)).to_numpy(
+                object
+            ),
             "is_deleted": bools(np.zeros(n, bool), rng, ch.cfg.dirt * 5),
             "_fivetran_synced": synced(ch, n),
         }
@@ -119,25 +123,31 @@ def lead_table(ch: Chunk, conv_opp: dict[str, str]) -> pd.DataFrame:
         return vals
 
     poor = both["kind"].isin(["poor_fit", "heavy_user", "student", "free_mail"]).to_numpy()
-    poor |= both["is_competitor"].to_numpy()
-    status = choice(rng, ["Open", "Working", "Accepted", "Rejected", "Nurture"], n,
-                    [0.36, 0.2, 0.1, 0.32, 0.02])
+    poor = poor | both["is_competitor"].to_numpy()
+    status = choice(
+        rng, ["Open", "Working", "Accepted", "Rejected", "Nurture"], n, [0.36, 0.2, 0.1, 0.32, 0.02]
+    )
     status[poor & (rng.random(n) < 0.4)] = "Rejected"
     is_conv = np.zeros(n, dtype=bool)
     is_conv[n_open:] = True
     status[is_conv] = "Converted"
     reason = np.full(n, None, dtype=object)
     rej = status == "Rejected"
-    reason[rej] = choice(rng, c.REJECTION_REASONS, int(rej.sum()),
-                         [0.15, 0.2, 0.15, 0.1, 0.05, 0.1, 0.25])
+    reason[rej] = choice(
+        rng, c.REJECTION_REASONS, int(rej.sum()), [0.15, 0.2, 0.15, 0.1, 0.05, 0.1, 0.25]
+    )
     stud = rej & (both["is_student"].to_numpy() | both["is_competitor"].to_numpy())
     reason[stud] = "student_or_competitor"
     pf = rej & poor & ~stud & (rng.random(n) < 0.6)
     reason[pf] = "poor_fit"
     lead_ids = np.concatenate([open_["lead_id"].to_numpy(), conv["converted_lead_id"].to_numpy()])
-    created = both["created_ms"].to_numpy() - np.where(is_conv, rng.integers(5, 90, n) * MS_PER_DAY, 0)
+    created = both["created_ms"].to_numpy() - np.where(
+        is_conv, rng.integers(5, 90, n) * MS_PER_DAY, 0
+    )
     conv_date = np.where(is_conv, both["created_ms"].to_numpy(), 0)
-    conv_opp_ids = np.array([conv_opp.get(str(k)) for k in both["contact_id"].tolist()], dtype=object)
+    conv_opp_ids = np.array(
+        [conv_opp.get(str(k)) for k in both["contact_id"].tolist()], dtype=object
+    )
     conv_opp_ids[~is_conv] = None
     emp = from_acc("employees")
     emp_txt = np.array([None if v is None else str(v) for v in emp], dtype=object)
@@ -172,7 +182,9 @@ def lead_table(ch: Chunk, conv_opp: dict[str, str]) -> pd.DataFrame:
 def marketo_lead_table(ch: Chunk) -> pd.DataFrame:
     p = ch.people[ch.people["marketo_id"] > 0]
     rng, n = ch.rng, len(p)
-    updated = np.minimum(p["created_ms"].to_numpy() + rng.integers(1, 400, n) * MS_PER_DAY, ch.end_ms)
+    updated = np.minimum(
+        p["created_ms"].to_numpy() + rng.integers(1, 400, n) * MS_PER_DAY, ch.end_ms
+    )
     legacy = np.round(p["engagement"].to_numpy() * 20 + rng.integers(0, 30, n)).astype(np.int64)
     return pd.DataFrame(
         {
@@ -292,5 +304,7 @@ def touches(ch: Chunk, who: np.ndarray, ts_ms: np.ndarray, kind: np.ndarray) -> 
         )
 
 
-def lognormal_delay_ms(rng: np.random.Generator, n: int, median_h: float, sigma: float) -> np.ndarray:
+def lognormal_delay_ms(
+    rng: np.random.Generator, n: int, median_h: float, sigma: float
+) -> np.ndarray:
     return (rng.lognormal(math.log(median_h * 3600), sigma, n) * 1000).astype(np.int64)

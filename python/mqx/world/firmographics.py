@@ -123,8 +123,12 @@ def make_accounts(
     octet2 = (gi // len(IP_FIRST_OCTETS)) % 250 + 1
     octet3 = (gi // (len(IP_FIRST_OCTETS) * 250)) % 250 + 1
     ip_prefix = (
-        pd.Series(octet1).astype(str) + "." + pd.Series(octet2).astype(str) + "."
-        + pd.Series(octet3).astype(str) + "."
+        pd.Series(octet1).astype(str)
+        + "."
+        + pd.Series(octet2).astype(str)
+        + "."
+        + pd.Series(octet3).astype(str)
+        + "."
     ).to_numpy(dtype=object)
 
     return pd.DataFrame(

@@ -80,7 +80,9 @@ def make_people(
     domain_for_mail = domain.copy()
     email = _emails(first, last, domain_for_mail, style)
     attach = free | students
-    email[attach] = _emails(first[attach], last[attach] + local_tag[attach], domain[attach], style[attach])
+    email[attach] = _emails(
+        first[attach], last[attach] + local_tag[attach], domain[attach], style[attach]
+    )
     # keep emails unique inside an account by tagging repeats
     dup = pd.Series(email).duplicated().to_numpy()
     email[dup] = _emails(first[dup], last[dup] + local_tag[dup], domain[dup], style[dup])
@@ -100,7 +102,9 @@ def make_people(
     has_marketo[sf_kind == "none"] = True
 
     acc_created = accounts["created_ms"].to_numpy()
-    base = np.where(acc_local >= 0, acc_created[np.maximum(acc_local, 0)], start_ms - 400 * MS_PER_DAY)
+    base = np.where(
+        acc_local >= 0, acc_created[np.maximum(acc_local, 0)], start_ms - 400 * MS_PER_DAY
+    )
     created = base + rng.integers(0, 500, n) * MS_PER_DAY + rng.integers(0, MS_PER_DAY, n)
 
     engagement = rng.lognormal(0.0, 0.8, n)
@@ -112,7 +116,7 @@ def make_people(
     click_p[heavy] = rng.uniform(0.5, 0.8, int(heavy.sum()))
 
     acc_ip = accounts["ip_prefix"].to_numpy()
-    host = pd.Series(rng.integers(10, 250, n)).astype(str).to_numpy(dtype=object)
+    host = pd.Series(rng.integers(10, 14, n)).astype(str).to_numpy(dtype=object)
     ip = np.where(acc_local >= 0, acc_ip[np.maximum(acc_local, 0)], "").astype(object) + host
     home = acc_local < 0
     home_ip = (
@@ -152,7 +156,9 @@ def make_people(
             "open_p": open_p,
             "click_p": click_p,
             "identified": rng.random(n) < 0.65,
-            "mail_ua": rng.choice(len(c.HUMAN_MAIL_UAS), size=n, p=[0.3, 0.25, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05]),
+            "mail_ua": rng.choice(
+                len(c.HUMAN_MAIL_UAS), size=n, p=[0.3, 0.25, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05]
+            ),
             "browser_ua": rng.integers(0, len(c.HUMAN_BROWSER_UAS), n),
             "ip": ip,
             "ip_home": ip_home,

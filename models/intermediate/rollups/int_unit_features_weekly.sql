@@ -1,0 +1,169 @@
+-- The features of every unit (lead, account, buying group) on every as-of date of
+-- int_run_calendar, from the signals of the lookback window before that date, with
+-- recency decay (weight x 0.5 ^ (age in days / half-life)). Units appear on a date
+-- when they have any counted signal in the window. `label` says whether the unit's
+-- account opened a New Business opportunity within label_horizon_days on or after the
+-- date; `label_known` whether the data reaches that far. This is the training history
+-- for P(in-market) and the input of the tiers, weekly and as of the run date.
+{% set lookback = var('signal_lookback_days') %}
+
+with
+
+calendar as (
+    select as_of_date, data_end_date, is_run_date from {{ ref('int_run_calendar') }}
+),
+
+unit_signals as (
+    select
+        unit_type,
+        unit_id,
+        account_id,
+        person_id,
+        signal_source,
+        signal_type,
+        signal_class,
+        persona,
+        detail,
+        weight,
+        half_life_days,
+        signal_date
+    from {{ ref('int_unit_signals') }}
+),
+
+people as (
+    select person_id, fit_score from {{ ref('int_people_profiled') }}
+),
+
+accounts as (
+    select account_id, fit_score from {{ ref('int_accounts_profiled') }}
+),
+
+opportunities as (
+    select account_id, cast(created_at as date) as created_date
+    from {{ ref('stg_salesforce__opportunities') }}
+    where is_new_business
+),
+
+windowed as (
+    select
+        unit_signals.*,
+        calendar.as_of_date,
+        {{ dbt.datediff('unit_signals.signal_date', 'calendar.as_of_date', 'day') }}
+            as age_days
+    from unit_signals
+    inner join calendar
+        on unit_signals.signal_date < calendar.as_of_date
+        and unit_signals.signal_date
+        >= cast({{ dbt.dateadd('day', -1 * lookback, 'calendar.as_of_date') }} as date)
+),
+
+decayed as (
+    select
+        *,
+        weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
+            as decayed_weight
+    from windowed
+),
+
+aggregated as (
+    select
+        unit_type,
+        unit_id,
+        as_of_date,
+        max(account_id) as account_id,
+        sum(case when signal_class in ('intent', 'hand_raise', 'conversation', 'referral')
+            then decayed_weight else 0 end) as intent_score,
+        sum(case when signal_class = 'engagement' then decayed_weight else 0 end)
+            as engagement_score,
+        sum(decayed_weight) as total_score,
+        {{ mqx_count_if("signal_class = 'hand_raise' and age_days <= " ~ var('hand_raise_window_days')) }}
+            as hand_raises_30d,
+        count(distinct case when signal_class = 'intent' and age_days <= 28 then person_id end)
+            as people_with_intent_28d,
+        count(distinct case when signal_class = 'intent' and age_days <= 7 then person_id end)
+            as people_with_intent_7d,
+        count(distinct case when signal_class = 'intent' and age_days <= 28 then signal_type end)
+            as intent_types_28d,
+        count(distinct case when signal_class = 'intent' and age_days <= 28 then signal_source end)
+            as intent_channels_28d,
+        count(distinct case
+            when signal_class = 'intent' and age_days <= 28
+                then {{ dbt.datediff('signal_date', 'as_of_date', 'week') }}
+        end) as intent_weeks_28d,
+        count(distinct case when signal_source = 'bombora' and age_days <= 14 then detail end)
+            as bombora_surge_topics_14d,
+        {{ mqx_count_if("signal_source = 'g2' and signal_class = 'intent' and age_days <= 28") }}
+            as g2_signals_28d,
+        {{ mqx_count_if("signal_class = 'conversation'") }} as conversations_90d,
+        {{ mqx_count_if("signal_class = 'referral'") }} as referrals_90d,
+        count(distinct case
+            when persona in ('decision_maker', 'champion') and age_days <= 28 then person_id
+        end) as decision_makers_28d,
+        {{ mqx_count_if("signal_type in ('pricing_page_view', 'g2_pricing') and age_days <= 14") }}
+            as pricing_views_14d,
+        {{ mqx_count_if("age_days <= " ~ var('engagement_window_days')) }} as signals_in_window,
+        min(age_days) as days_since_last_signal
+    from decayed
+    group by unit_type, unit_id, as_of_date
+),
+
+labelled as (
+    select
+        aggregated.unit_type,
+        aggregated.unit_id,
+        aggregated.as_of_date,
+        aggregated.account_id,
+        calendar.is_run_date,
+        coalesce(
+            case when aggregated.unit_type = 'lead' then people.fit_score end,
+            case when aggregated.unit_type != 'lead' then accounts.fit_score end,
+            0
+        ) as fit_score,
+        exists (
+            select 1
+            from opportunities
+            where opportunities.account_id = aggregated.account_id
+                and opportunities.created_date >= aggregated.as_of_date
+                and opportunities.created_date < cast({{ dbt.dateadd(
+                    'day', var('label_horizon_days'), 'aggregated.as_of_date'
+                ) }} as date)
+        ) as label,
+        cast({{ dbt.dateadd('day', var('label_horizon_days'), 'aggregated.as_of_date') }} as date)
+        <= calendar.data_end_date as label_known,
+        aggregated.intent_score,
+        aggregated.engagement_score,
+        aggregated.total_score,
+        aggregated.hand_raises_30d,
+        aggregated.people_with_intent_28d,
+        aggregated.people_with_intent_7d,
+        aggregated.intent_types_28d,
+        aggregated.intent_channels_28d,
+        aggregated.intent_weeks_28d,
+        aggregated.bombora_surge_topics_14d,
+        aggregated.g2_signals_28d,
+        aggregated.conversations_90d,
+        aggregated.referrals_90d,
+        aggregated.decision_makers_28d,
+        aggregated.pricing_views_14d,
+        aggregated.signals_in_window,
+        aggregated.days_since_last_signal
+    from aggregated
+    inner join calendar on aggregated.as_of_date = calendar.as_of_date
+    left join people
+        on aggregated.unit_type = 'lead' and aggregated.unit_id = people.person_id
+    left join accounts on aggregated.account_id = accounts.account_id
+),
+
+final as (
+    select
+        unit_type || ':' || unit_id || ':' || cast(as_of_date as {{ dbt.type_string() }})
+            as unit_week_id,
+        *,
+        -- Hot MQL: sustained intent across several signal types and channels over more
+        -- than one week
+        intent_types_28d >= 2 and intent_channels_28d >= 2 and intent_weeks_28d >= 2
+            as is_hot_mql
+    from labelled
+)
+
+select * from final

@@ -1,0 +1,350 @@
+-- One verdict per staged email open and click: which bot rules fired, and the first of
+-- them in the fixed priority order (vendor_flag, bot_user_agent, same_email_burst,
+-- soon_after_delivery, all_links_at_once, click_without_open). The one place staging
+-- joins: a rule about an open or click needs the lead's other opens, clicks and
+-- deliveries of that email, and the bot user agent list. Kept cheap at scale: opens,
+-- clicks and deliveries go on one time line per (lead, campaign, email) and window
+-- functions read it in one sort; user agents are matched once per distinct user agent;
+-- only all_links_at_once joins clicks to the same lead's clicks of the same email.
+-- Materialized as a table: three staging models and the audit read it.
+{{ config(materialized='table') }}
+
+{%- set burst_ms = (var('bot_same_email_burst_seconds') | float * 1000) | int -%}
+{%- set after_delivery_ms = (var('bot_after_delivery_seconds') | float * 1000) | int -%}
+{%- set all_links_ms = (var('bot_all_links_seconds') | float * 1000) | int -%}
+{%- set all_links_min = var('bot_all_links_min_links') | int -%}
+{%- set open_window_ms = (var('bot_click_open_window_days') | float * 86400000) | int -%}
+{%- set epoch = "cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
+
+with
+
+email_opens as (
+    select
+        email_open_id,
+        marketo_lead_id,
+        campaign_id,
+        email_template_id,
+        user_agent,
+        is_vendor_flagged_bot,
+        opened_at
+    from {{ ref('base_marketo__email_opens') }}
+    where row_outcome = 'staged'
+),
+
+email_clicks as (
+    select
+        email_click_id,
+        marketo_lead_id,
+        campaign_id,
+        email_template_id,
+        link_url,
+        user_agent,
+        is_vendor_flagged_bot,
+        clicked_at
+    from {{ ref('base_marketo__email_clicks') }}
+    where row_outcome = 'staged'
+),
+
+email_deliveries as (
+    select
+        email_delivery_id,
+        marketo_lead_id,
+        campaign_id,
+        email_template_id,
+        delivered_at
+    from {{ ref('base_marketo__email_deliveries') }}
+    where row_outcome = 'staged'
+),
+
+bot_user_agents as (
+    select
+        user_agent_pattern,
+        bot_kind
+    from {{ ref('bot_user_agents') }}
+    where applies_to in ('email', 'both')
+),
+
+-- Opens, clicks and deliveries on one time line. An email is (campaign, template); a
+-- missing part counts as '' so the rules still compare like with like. At equal times a
+-- delivery sorts first, then opens, then clicks ("at or before" includes equal times).
+events as (
+    select
+        email_open_id as event_id,
+        'open' as activity_type,
+        marketo_lead_id,
+        campaign_id,
+        email_template_id,
+        cast(null as {{ dbt.type_string() }}) as link_url,
+        user_agent,
+        coalesce(is_vendor_flagged_bot, false) as is_vendor_flagged,
+        1 as event_order,
+        opened_at as occurred_at
+    from email_opens
+
+    union all
+
+    select
+        email_click_id as event_id,
+        'click' as activity_type,
+        marketo_lead_id,
+        campaign_id,
+        email_template_id,
+        link_url,
+        user_agent,
+        coalesce(is_vendor_flagged_bot, false) as is_vendor_flagged,
+        2 as event_order,
+        clicked_at as occurred_at
+    from email_clicks
+
+    union all
+
+    select
+        email_delivery_id as event_id,
+        'delivery' as activity_type,
+        marketo_lead_id,
+        campaign_id,
+        email_template_id,
+        cast(null as {{ dbt.type_string() }}) as link_url,
+        cast(null as {{ dbt.type_string() }}) as user_agent,
+        false as is_vendor_flagged,
+        0 as event_order,
+        delivered_at as occurred_at
+    from email_deliveries
+),
+
+timed as (
+    select
+        *,
+        coalesce(campaign_id, '') as campaign_key,
+        coalesce(email_template_id, '') as template_key,
+        {{ dbt.datediff(epoch, 'occurred_at', 'millisecond') }} as occurred_ms,
+        case when activity_type != 'delivery' then 1 else 0 end as is_activity
+    from events
+),
+
+-- What surrounds each event on its lead's time line for that email.
+neighbours as (
+    select
+        *,
+        max(case when is_activity = 1 then occurred_ms end) over (
+            partition by marketo_lead_id, campaign_key, template_key
+            order by occurred_ms asc nulls last, event_order asc nulls last,
+                event_id asc nulls last
+            rows between unbounded preceding and 1 preceding
+        ) as previous_activity_ms,
+        min(case when is_activity = 1 then occurred_ms end) over (
+            partition by marketo_lead_id, campaign_key, template_key
+            order by occurred_ms asc nulls last, event_order asc nulls last,
+                event_id asc nulls last
+            rows between 1 following and unbounded following
+        ) as next_activity_ms,
+        max(case when activity_type = 'delivery' then occurred_ms end) over (
+            partition by marketo_lead_id, campaign_key, template_key
+            order by occurred_ms asc nulls last, event_order asc nulls last,
+                event_id asc nulls last
+            rows between unbounded preceding and current row
+        ) as delivered_ms,
+        max(case when activity_type = 'delivery' then occurred_at end) over (
+            partition by marketo_lead_id, campaign_key, template_key
+            order by occurred_ms asc nulls last, event_order asc nulls last,
+                event_id asc nulls last
+            rows between unbounded preceding and current row
+        ) as delivered_at,
+        max(case when activity_type = 'open' then occurred_ms end) over (
+            partition by marketo_lead_id, campaign_key, template_key
+            order by occurred_ms asc nulls last, event_order asc nulls last,
+                event_id asc nulls last
+            rows between unbounded preceding and current row
+        ) as last_open_ms,
+        min(case when activity_type = 'delivery' then occurred_ms end) over (
+            partition by marketo_lead_id, campaign_key, template_key
+        ) as first_delivered_ms
+    from timed
+),
+
+activities as (
+    select * from neighbours
+    where is_activity = 1
+),
+
+-- bot_user_agent: each distinct user agent against the list, once.
+user_agents as (
+    select distinct user_agent
+    from activities
+    where user_agent is not null
+),
+
+patterns as (
+    select
+        bot_kind,
+        user_agent_pattern,
+        lower(trim(user_agent_pattern)) like 'exact:%' as is_exact_pattern,
+        lower(trim(case
+            when lower(trim(user_agent_pattern)) like 'exact:%'
+                then substring(trim(user_agent_pattern), 7)
+            else user_agent_pattern
+        end)) as pattern_text
+    from bot_user_agents
+    where trim(user_agent_pattern) != ''
+),
+
+user_agent_matches as (
+    select
+        user_agents.user_agent,
+        patterns.bot_kind,
+        patterns.user_agent_pattern,
+        row_number() over (
+            partition by user_agents.user_agent
+            order by patterns.bot_kind asc nulls last,
+                patterns.user_agent_pattern asc nulls last
+        ) as match_rank
+    from user_agents
+    inner join patterns
+        on (
+            patterns.is_exact_pattern
+            and lower(trim(user_agents.user_agent)) = patterns.pattern_text
+        )
+        or (
+            not patterns.is_exact_pattern
+            and {{ dbt.position('patterns.pattern_text', 'lower(user_agents.user_agent)') }} > 0
+        )
+),
+
+bot_user_agent_kinds as (
+    select
+        user_agent,
+        bot_kind,
+        user_agent_pattern
+    from user_agent_matches
+    where match_rank = 1
+),
+
+-- all_links_at_once: a click that starts a window of N seconds in which the lead clicked
+-- at least the minimum number of distinct links of the email...
+clicks as (
+    select
+        event_id,
+        marketo_lead_id,
+        campaign_key,
+        template_key,
+        link_url,
+        occurred_ms
+    from activities
+    where activity_type = 'click'
+),
+
+link_burst_starts as (
+    select
+        window_start.event_id,
+        count(distinct window_click.link_url) as links_in_window
+    from clicks as window_start
+    inner join clicks as window_click
+        on window_start.marketo_lead_id = window_click.marketo_lead_id
+        and window_start.campaign_key = window_click.campaign_key
+        and window_start.template_key = window_click.template_key
+        and window_click.occurred_ms >= window_start.occurred_ms
+        and window_click.occurred_ms <= window_start.occurred_ms + {{ all_links_ms }}
+    group by window_start.event_id
+    having count(distinct window_click.link_url) >= {{ all_links_min }}
+),
+
+-- ... and every click inside such a window.
+link_bursts as (
+    select
+        clicks.event_id,
+        max(link_burst_starts.links_in_window) over (
+            partition by clicks.marketo_lead_id, clicks.campaign_key, clicks.template_key
+            order by clicks.occurred_ms asc nulls last
+            range between {{ all_links_ms }} preceding and current row
+        ) as links_in_burst
+    from clicks
+    left join link_burst_starts
+        on clicks.event_id = link_burst_starts.event_id
+),
+
+rules as (
+    select
+        activities.event_id as email_activity_id,
+        activities.activity_type,
+        activities.marketo_lead_id,
+        activities.campaign_id,
+        activities.email_template_id,
+        activities.link_url,
+        activities.user_agent,
+        bot_user_agent_kinds.bot_kind as user_agent_bot_kind,
+        bot_user_agent_kinds.user_agent_pattern as bot_user_agent_pattern,
+        activities.is_vendor_flagged,
+        bot_user_agent_kinds.bot_kind is not null as has_bot_user_agent,
+        coalesce(
+            activities.occurred_ms - activities.previous_activity_ms <= {{ burst_ms }}
+            or activities.next_activity_ms - activities.occurred_ms <= {{ burst_ms }},
+            false
+        ) as is_same_email_burst,
+        coalesce(
+            activities.occurred_ms - activities.delivered_ms <= {{ after_delivery_ms }},
+            false
+        ) as is_soon_after_delivery,
+        coalesce(link_bursts.links_in_burst is not null, false) as is_all_links_at_once,
+        activities.activity_type = 'click'
+        and (
+            activities.last_open_ms is null
+            or activities.occurred_ms - activities.last_open_ms > {{ open_window_ms }}
+            or coalesce(activities.occurred_ms < activities.first_delivered_ms, false)
+        ) as is_click_without_open,
+        activities.delivered_at,
+        activities.occurred_at
+    from activities
+    left join bot_user_agent_kinds
+        on activities.user_agent = bot_user_agent_kinds.user_agent
+    left join link_bursts
+        on activities.event_id = link_bursts.event_id
+),
+
+-- Every rule that fired, in priority order: ',rule_a,rule_b' without its first comma.
+fired as (
+    select
+        *,
+        case when is_vendor_flagged then ',vendor_flag' else '' end
+        || case when has_bot_user_agent then ',bot_user_agent' else '' end
+        || case when is_same_email_burst then ',same_email_burst' else '' end
+        || case when is_soon_after_delivery then ',soon_after_delivery' else '' end
+        || case when is_all_links_at_once then ',all_links_at_once' else '' end
+        || case when is_click_without_open then ',click_without_open' else '' end
+        as rules_fired_list
+    from rules
+),
+
+final as (
+    select
+        activity_type || ':' || email_activity_id as email_bot_verdict_id,
+        email_activity_id,
+        activity_type,
+        marketo_lead_id,
+        campaign_id,
+        email_template_id,
+        link_url,
+        user_agent,
+        user_agent_bot_kind,
+        bot_user_agent_pattern,
+        case
+            when is_vendor_flagged then 'vendor_flag'
+            when has_bot_user_agent then 'bot_user_agent'
+            when is_same_email_burst then 'same_email_burst'
+            when is_soon_after_delivery then 'soon_after_delivery'
+            when is_all_links_at_once then 'all_links_at_once'
+            when is_click_without_open then 'click_without_open'
+        end as bot_rule,
+        nullif(substring(rules_fired_list, 2), '') as bot_rules_fired,
+        rules_fired_list != '' as is_bot,
+        is_vendor_flagged,
+        has_bot_user_agent,
+        is_same_email_burst,
+        is_soon_after_delivery,
+        is_all_links_at_once,
+        is_click_without_open,
+        delivered_at,
+        occurred_at
+    from fired
+)
+
+select * from final

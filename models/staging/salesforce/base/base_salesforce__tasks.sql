@@ -1,0 +1,65 @@
+-- Every raw Salesforce task row, parsed, with its outcome (staged / set aside /
+-- deleted / duplicate re-sync). stg_salesforce__tasks keeps the staged rows.
+-- activity_date may lie in the future (a task scheduled ahead); only created_date
+-- is checked against the load time.
+{% set max_future_days = var('mqx_max_future_days', 1) %}
+
+with
+
+source as (
+    select * from {{ source('salesforce', 'task') }}
+),
+
+parsed as (
+    select
+        {{ mqx_clean_text('id') }} as task_id,
+        {{ mqx_clean_text('who_id') }} as who_id,
+        {{ mqx_clean_text('what_id') }} as what_id,
+        {{ mqx_clean_text('account_id') }} as account_id,
+        {{ mqx_clean_text('owner_id') }} as owner_id,
+        {{ mqx_clean_text('subject') }} as subject,
+        {{ mqx_clean_text('type') }} as task_type,
+        {{ mqx_clean_text('status') }} as task_status,
+        {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
+        {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_parse_date('activity_date') }} as activity_date,
+        {{ mqx_parse_timestamp('created_date') }} as created_at,
+        {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
+        id as raw_id,
+        {{ mqx_clean_text('activity_date') }} as raw_activity_date,
+        created_date as raw_created_date,
+        _mqx_file,
+        _mqx_row_number
+    from source
+),
+
+checked as (
+    select
+        *,
+        case
+            when task_id is null then 'missing id'
+            when created_at is null
+                then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
+            when
+                cast(created_at as date) > cast(
+                    coalesce(
+                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
+                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
+                    ) as date
+                )
+                then 'created_date in the future'
+            when raw_activity_date is not null and activity_date is null
+                then 'unparseable activity_date: ' || raw_activity_date
+        end as set_aside_reason
+    from parsed
+),
+
+final as (
+    {{ mqx_resolve_rows(
+        'checked', 'task_id',
+        synced_column='fivetran_synced_at',
+        deleted_columns=['is_deleted', 'is_fivetran_deleted']
+    ) }}
+)
+
+select * from final
