@@ -9,7 +9,8 @@ and answers three questions for accounts as of the world's end:
 2. Did the tiers see the deals coming? Of the accounts that opened a New Business
    opportunity in the last weeks of the world, the share that were in a tier
    (hand_raiser, mqx or mex) on the last as-of date on or before the opportunity was
-   created, from `intermediate.int_unit_scores_weekly`.
+   created, from `intermediate.int_unit_tiers_weekly` (or the `tier_estimate` of
+   `intermediate.int_unit_scores_weekly`).
 3. Is P(in-market) calibrated on the held-out weeks? From `marts.propensity_calibration`,
    or computed from the weekly scores and labels when that mart is absent.
 
@@ -37,6 +38,12 @@ from mqx.propensity import brier_score, expected_calibration_error
 
 # the tiers that count as "seen"; an account with units in several counts under the first
 TIERS = ("hand_raiser", "mqx", "mex")
+
+# where the tier of every unit on every as-of date lives: (relation, tier column)
+WEEKLY_TIERS = (
+    ("intermediate.int_unit_tiers_weekly", "tier"),
+    ("intermediate.int_unit_scores_weekly", "tier_estimate"),
+)
 
 BUILD_HINT = "run `dbt build` (or `make build`)"
 WORLD_HINT = "generate the world with `python -m mqx.world --truth DIR` (or `make world`)"
@@ -178,14 +185,17 @@ def _coverage_section(
         "episode_opportunity_accounts": 0,
     }
     notes: list[str] = []
-    scores = "intermediate.int_unit_scores_weekly"
     opportunities = "staging.stg_salesforce__opportunities"
-    for relation in (scores, opportunities):
-        if not _exists(con, relation):
-            notes.append(f"opportunity coverage not computed: no {relation} ({BUILD_HINT})")
-            return {**out, "notes": notes}
-    _require(con, scores, ["account_id", "as_of_date", "tier_estimate"])
+    if not _exists(con, opportunities):
+        notes.append(f"opportunity coverage not computed: no {opportunities} ({BUILD_HINT})")
+        return {**out, "notes": notes}
     _require(con, opportunities, ["opportunity_id", "account_id", "created_at", "is_new_business"])
+    weekly = _weekly_tiers(con)
+    if weekly is None:
+        sources = " or ".join(f"{relation} ({column})" for relation, column in WEEKLY_TIERS)
+        notes.append(f"opportunity coverage not computed: no weekly tiers in {sources}")
+        return {**out, "notes": notes}
+    out["opportunity_tiers_source"] = weekly[0]
 
     # New Business opportunities opened in the window (after window_start, up to the end)
     opps = con.execute(
@@ -204,7 +214,7 @@ def _coverage_section(
             f"no New Business opportunities created after {window_start} up to {world_end}"
         )
         return {**out, "notes": notes}
-    judged = _judge_accounts(con, scores, opps)
+    judged = _judge_accounts(con, weekly, opps)
     out["opportunity_accounts"] = len(judged)
     out["opportunity_coverage"] = float(judged["is_covered"].mean())
     by_tier = judged.groupby("best_tier")["account_id"].count()
@@ -224,24 +234,35 @@ def _coverage_section(
         .isin(set(episodes["opportunity_id"].dropna().astype(str)))
     )
     if linked.any():
-        judged_linked = _judge_accounts(con, scores, opps[linked])
+        judged_linked = _judge_accounts(con, weekly, opps[linked])
         out["episode_opportunity_accounts"] = len(judged_linked)
         out["episode_opportunity_coverage"] = float(judged_linked["is_covered"].mean())
     return {**out, "notes": notes}
 
 
+def _weekly_tiers(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """The first (relation, tier column) of WEEKLY_TIERS the warehouse has."""
+    for relation, column in WEEKLY_TIERS:
+        if _exists(con, relation) and {"account_id", "as_of_date", column} <= _columns(
+            con, relation
+        ):
+            return relation, column
+    return None
+
+
 def _judge_accounts(
-    con: duckdb.DuckDBPyConnection, scores: str, opps: pd.DataFrame
+    con: duckdb.DuckDBPyConnection, weekly: tuple[str, str], opps: pd.DataFrame
 ) -> pd.DataFrame:
     """Per account: its first opportunity, the last as-of date on or before it was created,
-    and the tiers its units held on that date (best first)."""
+    and the best tier any of its units held on that date."""
+    relation, tier = weekly
     first = opps.groupby("account_id", as_index=False)["created_date"].min()
     con.register("_evaluate_first_opportunities", first)
     try:
         judged = con.execute(
             f"""
             with calendar as (
-                select distinct as_of_date from {scores}
+                select distinct as_of_date from {relation}
             ),
             judged_on as (
                 select
@@ -254,13 +275,13 @@ def _judge_accounts(
             select
                 judged_on.account_id,
                 judged_on.as_of_date,
-                min(case scores.tier_estimate
+                min(case weekly_tiers.{tier}
                     when 'hand_raiser' then 0 when 'mqx' then 1 when 'mex' then 2
                 end) as best_rank
             from judged_on
-            left join {scores} as scores
-                on judged_on.account_id = scores.account_id
-                and judged_on.as_of_date = scores.as_of_date
+            left join {relation} as weekly_tiers
+                on judged_on.account_id = weekly_tiers.account_id
+                and judged_on.as_of_date = weekly_tiers.as_of_date
             group by judged_on.account_id, judged_on.as_of_date
             order by judged_on.account_id
             """
@@ -286,8 +307,10 @@ def _calibration_section(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         units = bins["units"].astype(float)
         gap = (bins["observed_rate"] - bins["mean_predicted"]).abs()
         ece = float((gap * units).sum() / units.sum())
-        if "ece" in columns and bins["ece"].notna().any():
-            ece = float(bins["ece"].dropna().iloc[0])
+        for name in ("ece", "expected_calibration_error"):
+            if name in columns and bins[name].notna().any():
+                ece = float(bins[name].dropna().iloc[0])
+                break
         brier = None
         if "brier_score" in columns and bins["brier_score"].notna().any():
             brier = float(bins["brier_score"].dropna().iloc[0])
@@ -346,7 +369,7 @@ def _calibration_from_scores(con: duckdb.DuckDBPyConnection, out: dict[str, Any]
     out.update(
         ece=expected_calibration_error(y, p),
         brier=brier_score(y, p),
-        calibration_source=f"{scores} joined to labels in {labels_from}",
+        calibration_source=scores if labels_from == scores else f"{scores} + {labels_from}",
         held_out_units=len(rows),
         held_out_base_rate=float(np.mean(y)),
     )

@@ -96,6 +96,39 @@ def bot_section(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
+def tier_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        """
+        select
+            unit_type,
+            count(*) filter (where tier = 'hand_raiser') as hand_raisers,
+            count(*) filter (where tier = 'mqx') as mqx,
+            count(*) filter (where tier = 'mex') as mex,
+            count(*) filter (where tier = 'none' and not is_excluded) as no_tier,
+            count(*) filter (where is_excluded) as excluded,
+            max(as_of_date) as as_of_date
+        from marts.tier_assignments
+        group by unit_type
+        order by unit_type
+        """
+    ).fetchall()
+    headers = ["unit type", "hand-raisers", "MQX", "MEX", "none", "excluded", "as of"]
+    return "Tiers (marts.tier_assignments)\n" + _table(headers, rows)
+
+
+def threshold_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        """
+        select segment, deal_value_usd, win_rate, cost_false_negative_usd,
+            cost_false_positive_usd, threshold, economics_source
+        from marts.ev_thresholds
+        order by threshold
+        """
+    ).fetchall()
+    headers = ["segment", "deal value", "win rate", "Cost_FN", "Cost_FP", "threshold", "source"]
+    return "Engage when P(in-market) > threshold (marts.ev_thresholds)\n" + _table(headers, rows)
+
+
 def summarise(duckdb_path: str) -> str:
     with duckdb.connect(duckdb_path, read_only=True) as con:
         if not _exists(con, "staging", "stg_audit__row_reconciliation"):
@@ -104,6 +137,8 @@ def summarise(duckdb_path: str) -> str:
                 "run `dbt build` first."
             )
         sections = [staging_section(con), set_aside_section(con), bot_section(con)]
+        if _exists(con, "marts", "tier_assignments"):
+            sections += [tier_section(con), threshold_section(con)]
     return "\n\n".join(sections)
 
 

@@ -44,7 +44,9 @@ OPPORTUNITIES = [
 ]
 
 
-def build_warehouse(path: Path, *, calibration_mart: bool = True, scores: bool = True) -> Path:
+def build_warehouse(
+    path: Path, *, calibration_mart: bool = True, scores: bool = True, layout: str = "project"
+) -> Path:
     con = duckdb.connect(str(path))
     for schema in ("staging", "intermediate", "marts"):
         con.execute(f"create schema {schema}")
@@ -76,7 +78,35 @@ def build_warehouse(path: Path, *, calibration_mart: bool = True, scores: bool =
     con.executemany(
         "insert into staging.stg_salesforce__opportunities values (?, ?, ?, ?)", OPPORTUNITIES
     )
-    if scores:
+    if scores and layout == "project":
+        # as the project builds it: labels on the scores, tiers in their own model
+        con.execute(
+            """
+            create table intermediate.int_unit_scores_weekly (
+                unit_type varchar, unit_id varchar, account_id varchar, as_of_date date,
+                label boolean, label_known boolean, p_in_market double
+            )
+            """
+        )
+        con.execute(
+            """
+            create table intermediate.int_unit_tiers_weekly (
+                unit_type varchar, unit_id varchar, account_id varchar, as_of_date date,
+                p_in_market double, threshold double, tier varchar
+            )
+            """
+        )
+        for unit_type, unit_id, account, as_of, p, tier, label, known in SCORES:
+            con.execute(
+                "insert into intermediate.int_unit_scores_weekly values (?, ?, ?, ?, ?, ?, ?)",
+                [unit_type, unit_id, account, as_of, label, known, p],
+            )
+            con.execute(
+                "insert into intermediate.int_unit_tiers_weekly values (?, ?, ?, ?, ?, 0.3, ?)",
+                [unit_type, unit_id, account, as_of, p, tier],
+            )
+    elif scores:
+        # the other layout: a tier estimate on the scores, labels with the features
         con.execute(
             """
             create table intermediate.int_unit_scores_weekly (
@@ -102,6 +132,7 @@ def build_warehouse(path: Path, *, calibration_mart: bool = True, scores: bool =
                 "insert into intermediate.int_unit_features_weekly values (?, ?, ?, ?, ?)",
                 [unit_type, unit_id, as_of, label, known],
             )
+    if scores:
         con.execute(
             """
             create table marts.propensity_coefficients as
@@ -116,9 +147,10 @@ def build_warehouse(path: Path, *, calibration_mart: bool = True, scores: bool =
             select * from (values
                 ('account', 1, 0.1, 0.2, 30, 0.15, 0.1, 0.25),
                 ('account', 2, 0.6, 0.5, 10, 0.15, 0.1, 0.25),
+                ('account', 3, null, null, 0, 0.15, 0.1, 0.25),
                 ('lead', 1, 0.1, 0.9, 99, 0.5, 0.8, 0.5)
-            ) as t(unit_type, bin, mean_predicted, observed_rate, units, brier_score, ece,
-                base_rate)
+            ) as t(unit_type, bin, mean_predicted, observed_rate, units, brier_score,
+                expected_calibration_error, base_rate)
             """
         )
     con.close()
@@ -189,8 +221,20 @@ def test_one_in_market_week_drops_accounts_only_in_market_before(world):
     assert result["hand_raiser_in_market_share"] == pytest.approx(0.0)
 
 
-def test_opportunity_coverage(world):
+@pytest.mark.parametrize("layout", ["project", "tier_estimate"])
+def test_opportunity_coverage(tmp_path, layout):
+    world = (
+        build_warehouse(tmp_path / "mqx.duckdb", layout=layout),
+        write_truth(tmp_path / "truth"),
+    )
     result = run(world)
+    assert (
+        result["opportunity_tiers_source"]
+        == {
+            "project": "intermediate.int_unit_tiers_weekly",
+            "tier_estimate": "intermediate.int_unit_scores_weekly",
+        }[layout]
+    )
     assert result["opportunity_window"] == ["2026-10-18", "2026-11-15"]
     assert result["opportunity_accounts"] == 4  # A01, A06, A07, A10
     assert result["opportunity_coverage"] == pytest.approx(0.75)
@@ -221,9 +265,10 @@ def test_calibration_from_the_mart(world):
     assert result["held_out_units"] == 40
 
 
-def test_calibration_computed_from_weekly_scores_on_held_out_weeks(tmp_path):
+@pytest.mark.parametrize("layout", ["project", "tier_estimate"])
+def test_calibration_computed_from_weekly_scores_on_held_out_weeks(tmp_path, layout):
     world = (
-        build_warehouse(tmp_path / "mqx.duckdb", calibration_mart=False),
+        build_warehouse(tmp_path / "mqx.duckdb", calibration_mart=False, layout=layout),
         write_truth(tmp_path / "truth"),
     )
     result = run(world)
@@ -243,6 +288,7 @@ def test_missing_scores_leave_coverage_and_calibration_empty(tmp_path):
     result = run(world)
     assert result["opportunity_coverage"] is None
     assert result["ece"] is None
+    assert any("intermediate.int_unit_tiers_weekly" in note for note in result["notes"])
     assert any("intermediate.int_unit_scores_weekly" in note for note in result["notes"])
     assert result["lift"] == pytest.approx(0.5 / 0.3)
 

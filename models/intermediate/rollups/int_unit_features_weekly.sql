@@ -44,6 +44,19 @@ opportunities as (
     where is_new_business
 ),
 
+account_labels as (
+    -- accounts that opened a New Business opportunity within the horizon of a date
+    select distinct
+        calendar.as_of_date,
+        opportunities.account_id
+    from calendar
+    inner join opportunities
+        on opportunities.created_date >= calendar.as_of_date
+        and opportunities.created_date < cast({{ dbt.dateadd(
+            'day', var('label_horizon_days'), 'calendar.as_of_date'
+        ) }} as date)
+),
+
 windowed as (
     select
         unit_signals.*,
@@ -119,15 +132,7 @@ labelled as (
             case when aggregated.unit_type != 'lead' then accounts.fit_score end,
             0
         ) as fit_score,
-        exists (
-            select 1
-            from opportunities
-            where opportunities.account_id = aggregated.account_id
-                and opportunities.created_date >= aggregated.as_of_date
-                and opportunities.created_date < cast({{ dbt.dateadd(
-                    'day', var('label_horizon_days'), 'aggregated.as_of_date'
-                ) }} as date)
-        ) as label,
+        account_labels.account_id is not null as label,
         cast({{ dbt.dateadd('day', var('label_horizon_days'), 'aggregated.as_of_date') }} as date)
         <= calendar.data_end_date as label_known,
         aggregated.intent_score,
@@ -152,6 +157,9 @@ labelled as (
     left join people
         on aggregated.unit_type = 'lead' and aggregated.unit_id = people.person_id
     left join accounts on aggregated.account_id = accounts.account_id
+    left join account_labels
+        on aggregated.account_id = account_labels.account_id
+        and aggregated.as_of_date = account_labels.as_of_date
 ),
 
 final as (

@@ -1,3 +1,5 @@
+-- A view: it is only read to explain particular scores, so it is not stored.
+{{ config(materialized='view') }}
 -- Each feature's contribution to a unit's P(in-market) logit on each as-of date:
 -- coefficient x (value - training mean) / training scale. The features are unpivoted
 -- to one row each so the explanation of a score is a plain sum over rows.

@@ -1,6 +1,8 @@
 -- P(in-market) for every unit on every as-of date, scored in SQL from the trained
--- coefficients: logit = intercept + sum of coefficient x standardised feature, so each
--- feature's contribution is one coefficient times one value (see int_unit_score_contributions).
+-- coefficients (int_propensity_coefficients):
+--   logit = intercept + sum over features of coefficient x (value - mean) / scale
+--   p     = 1 / (1 + exp(-logit))
+-- int_unit_score_contributions lists the same terms one row per feature, to explain a score.
 {% set features = var('propensity_features') %}
 
 with
@@ -14,34 +16,42 @@ coefficients as (
     from {{ ref('int_propensity_coefficients') }}
 ),
 
-contributions as (
-    select * from {{ ref('int_unit_score_contributions') }}
-),
-
-logits as (
+model_by_unit_type as (
+    -- one row per unit type with its intercept and each feature's terms side by side
     select
-        unit_week_id,
-        sum(contribution) as feature_logit
-    from contributions
-    group by unit_week_id
+        unit_type,
+        max(case when feature_name = '__intercept__' then coefficient end) as intercept,
+        {% for feature in features %}
+            coalesce(max(case when feature_name = '{{ feature }}' then coefficient end), 0)
+                as {{ feature }}__coefficient,
+            coalesce(max(case when feature_name = '{{ feature }}' then feature_mean end), 0)
+                as {{ feature }}__mean,
+            coalesce(max(case when feature_name = '{{ feature }}' then feature_scale end), 1)
+                as {{ feature }}__scale{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from coefficients
+    group by unit_type
 ),
 
-intercepts as (
-    select unit_type, coefficient as intercept
-    from coefficients
-    where feature_name = '__intercept__'
+scored as (
+    select
+        features.*,
+        coalesce(model_by_unit_type.intercept, 0)
+        {% for feature in features %}
+            + model_by_unit_type.{{ feature }}__coefficient
+            * (cast(coalesce(features.{{ feature }}, 0) as double)
+                - model_by_unit_type.{{ feature }}__mean)
+            / nullif(model_by_unit_type.{{ feature }}__scale, 0)
+        {% endfor %} as logit
+    from features
+    left join model_by_unit_type on features.unit_type = model_by_unit_type.unit_type
 ),
 
 final as (
     select
-        features.*,
-        coalesce(intercepts.intercept, 0) + coalesce(logits.feature_logit, 0) as logit,
-        1.0 / (1.0 + exp(-1.0 * (
-            coalesce(intercepts.intercept, 0) + coalesce(logits.feature_logit, 0)
-        ))) as p_in_market
-    from features
-    left join logits on features.unit_week_id = logits.unit_week_id
-    left join intercepts on features.unit_type = intercepts.unit_type
+        *,
+        1.0 / (1.0 + exp(-1.0 * logit)) as p_in_market
+    from scored
 )
 
 select * from final

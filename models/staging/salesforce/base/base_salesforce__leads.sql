@@ -35,9 +35,9 @@ parsed as (
         {{ mqx_clean_text('status') }} as lead_status_raw,
         lower({{ mqx_clean_text('status') }}) as lead_status_key,
         {{ mqx_clean_text('lead_source') }} as lead_source,
-        lower(
-            replace(replace({{ mqx_clean_text('rejection_reason_c') }}, ' ', '_'), '-', '_')
-        ) as rejection_reason,
+        lower(replace(
+            replace({{ mqx_clean_text('rejection_reason_c') }}, ' ', '_'), '-', '_'
+        )) as rejection_reason,
         {{ mqx_try_cast(mqx_parse_number('number_of_employees'), 'integer') }}
             as number_of_employees,
         {{ mqx_parse_boolean('is_converted') }} as is_converted_raw,
