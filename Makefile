@@ -17,13 +17,14 @@ export MQX_DUCKDB_TEMP_DIR ?= $(CURDIR)/data/duckdb_tmp
 DEMO_ACCOUNTS ?= 2000
 DEMO_SEED ?= 7
 
-.PHONY: help setup demo world build summary test lint format docs clean
+.PHONY: help setup demo world build summary evaluate test lint format docs clean
 
 help:
 	@echo "make demo    generate a demo world ($(DEMO_ACCOUNTS) accounts), dbt build, summary"
 	@echo "make test    ruff, sqlfluff and pytest (incl. dbt build on generated and Fivetran data)"
 	@echo "make world   only generate the demo world into $(MQX_RAW_ROOT)"
 	@echo "make build   only dbt build on what is in $(MQX_RAW_ROOT)"
+	@echo "make evaluate  decision quality of the demo against the world's truth"
 	@echo "make docs    dbt docs generate (target/index.html)"
 
 setup: $(STAMP)
@@ -37,7 +38,7 @@ demo: $(STAMP)
 	@mkdir -p data
 	$(BIN)/python -m mqx.world --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) \
 		--out $(MQX_RAW_ROOT) --truth $(CURDIR)/data/truth --force
-	$(BIN)/dbt build --quiet --fail-fast || { $(BIN)/dbt build --fail-fast; exit 1; }
+	$(BIN)/dbt build
 	$(BIN)/python -m mqx.summary
 
 world: $(STAMP)
@@ -50,6 +51,9 @@ build: $(STAMP)
 
 summary: $(STAMP)
 	$(BIN)/python -m mqx.summary
+
+evaluate: $(STAMP)
+	$(BIN)/python -m mqx.evaluate --duckdb $(MQX_DUCKDB_PATH) --truth $(CURDIR)/data/truth
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests .sqlfluff_lib

@@ -111,3 +111,11 @@
 {% macro mqx_count_if(condition) %}
     sum(case when {{ condition }} then 1 else 0 end)
 {% endmacro %}
+
+
+{#- True when a timestamp lies more than var('mqx_max_future_days') days after today
+    (the run's clock): such a record cannot have happened yet, so staging sets it aside. -#}
+{% macro mqx_is_in_the_future(timestamp_expression) %}
+    cast({{ timestamp_expression }} as date)
+    > cast({{ dbt.dateadd('day', var('mqx_max_future_days'), 'current_date') }} as date)
+{% endmacro %}

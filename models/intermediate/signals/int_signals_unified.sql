@@ -151,7 +151,8 @@ meetings as (
         'meeting' as signal_source,
         events.event_id as source_event_id,
         identifiers.person_id,
-        events.account_id,
+        -- the person's (live) account; an event's own account may be soft-deleted
+        cast(null as {{ dbt.type_string() }}) as account_id,
         'meeting' as match_key,
         events.subject as detail,
         cast(null as integer) as score,

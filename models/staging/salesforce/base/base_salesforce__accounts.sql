@@ -1,7 +1,6 @@
 -- Every raw Salesforce account row, parsed, with its outcome (staged / set aside /
 -- deleted / duplicate re-sync). stg_salesforce__accounts keeps the staged rows;
 -- stg_audit__rows_set_aside lists the rest.
-{% set max_future_days = var('mqx_max_future_days', 1) %}
 
 with
 
@@ -39,13 +38,7 @@ checked as (
             when account_id is null then 'missing id'
             when created_at is null
                 then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
-            when
-                cast(created_at as date) > cast(
-                    coalesce(
-                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
-                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
-                    ) as date
-                )
+            when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
             when account_name is null then 'missing name'
         end as set_aside_reason

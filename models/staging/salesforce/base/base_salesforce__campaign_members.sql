@@ -2,7 +2,6 @@
 -- aside / deleted / duplicate re-sync). stg_salesforce__campaign_members keeps the
 -- staged rows. created_date is optional in the contract: a missing one is fine, an
 -- unparseable or future one sets the row aside.
-{% set max_future_days = var('mqx_max_future_days', 1) %}
 
 with
 
@@ -39,13 +38,7 @@ checked as (
             when campaign_id is null then 'missing campaign_id'
             when raw_created_date is not null and created_at is null
                 then 'unparseable created_date: ' || raw_created_date
-            when
-                cast(created_at as date) > cast(
-                    coalesce(
-                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
-                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
-                    ) as date
-                )
+            when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
             when raw_first_responded_date is not null and first_responded_date is null
                 then 'unparseable first_responded_date: ' || raw_first_responded_date

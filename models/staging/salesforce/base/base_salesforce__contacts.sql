@@ -1,6 +1,5 @@
 -- Every raw Salesforce contact row, parsed, with its outcome (staged / set aside /
 -- deleted / duplicate re-sync). stg_salesforce__contacts keeps the staged rows.
-{% set max_future_days = var('mqx_max_future_days', 1) %}
 
 with
 
@@ -37,13 +36,7 @@ checked as (
             when contact_id is null then 'missing id'
             when created_at is null
                 then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
-            when
-                cast(created_at as date) > cast(
-                    coalesce(
-                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
-                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
-                    ) as date
-                )
+            when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
         end as set_aside_reason
     from parsed

@@ -2,7 +2,6 @@
 -- deleted / duplicate re-sync). stg_salesforce__events keeps the staged rows.
 -- start_date_time may lie in the future (a meeting booked ahead); only created_date
 -- is checked against the load time.
-{% set max_future_days = var('mqx_max_future_days', 1) %}
 
 with
 
@@ -40,13 +39,7 @@ checked as (
             when event_id is null then 'missing id'
             when created_at is null
                 then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
-            when
-                cast(created_at as date) > cast(
-                    coalesce(
-                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
-                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
-                    ) as date
-                )
+            when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
             when raw_start_date_time is not null and started_at is null
                 then 'unparseable start_date_time: ' || raw_start_date_time

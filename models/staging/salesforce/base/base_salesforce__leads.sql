@@ -3,7 +3,6 @@
 -- The raw status is mapped to a house status through the lead_status_map seed
 -- (configuration marketing ops maintains); a status the seed does not know becomes
 -- 'other' and keeps its raw text in lead_status_raw, so it is reported, not lost.
-{% set max_future_days = var('mqx_max_future_days', 1) %}
 
 with
 
@@ -76,13 +75,7 @@ checked as (
             when lead_id is null then 'missing id'
             when created_at is null
                 then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
-            when
-                cast(created_at as date) > cast(
-                    coalesce(
-                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
-                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
-                    ) as date
-                )
+            when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
             when raw_converted_date is not null and converted_date is null
                 then 'unparseable converted_date: ' || raw_converted_date

@@ -1,7 +1,6 @@
 -- Every raw Salesforce opportunity row, parsed, with its outcome (staged / set aside /
 -- deleted / duplicate re-sync). stg_salesforce__opportunities keeps the staged rows.
 -- An amount that is present but not a number, or negative, sets the row aside.
-{% set max_future_days = var('mqx_max_future_days', 1) %}
 
 with
 
@@ -46,13 +45,7 @@ checked as (
             when account_id is null then 'missing account_id'
             when created_at is null
                 then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
-            when
-                cast(created_at as date) > cast(
-                    coalesce(
-                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
-                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
-                    ) as date
-                )
+            when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
             when raw_amount is not null and amount_usd is null
                 then 'unparseable amount: ' || raw_amount

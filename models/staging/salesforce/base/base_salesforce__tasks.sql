@@ -2,7 +2,6 @@
 -- deleted / duplicate re-sync). stg_salesforce__tasks keeps the staged rows.
 -- activity_date may lie in the future (a task scheduled ahead); only created_date
 -- is checked against the load time.
-{% set max_future_days = var('mqx_max_future_days', 1) %}
 
 with
 
@@ -40,13 +39,7 @@ checked as (
             when task_id is null then 'missing id'
             when created_at is null
                 then 'unparseable created_date: ' || coalesce(raw_created_date, 'NULL')
-            when
-                cast(created_at as date) > cast(
-                    coalesce(
-                        {{ dbt.dateadd('day', 1, 'fivetran_synced_at') }},
-                        {{ dbt.dateadd('day', max_future_days, 'current_date') }}
-                    ) as date
-                )
+            when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
             when raw_activity_date is not null and activity_date is null
                 then 'unparseable activity_date: ' || raw_activity_date
