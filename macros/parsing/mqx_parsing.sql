@@ -119,3 +119,14 @@
     cast({{ timestamp_expression }} as date)
     > cast({{ dbt.dateadd('day', var('mqx_max_future_days'), 'current_date') }} as date)
 {% endmacro %}
+
+
+{#- A job title as lowercase words separated by single spaces: punctuation such as
+    "VP, Sales & Marketing / EMEA" becomes "vp sales marketing emea". -#}
+{% macro mqx_title_words(column) %}
+    {{ return(adapter.dispatch('mqx_title_words', 'mqx')(column)) }}
+{% endmacro %}
+
+{% macro default__mqx_title_words(column) %}
+    trim(regexp_replace(lower(coalesce({{ column }}, '')), '[^a-z0-9]+', ' ', 'g'))
+{% endmacro %}

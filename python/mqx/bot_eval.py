@@ -123,8 +123,9 @@ def _web_judged(con: duckdb.DuckDBPyConnection, schema: str, truth: Path) -> Non
     """)
 
 
-def _summary(con: duckdb.DuckDBPyConnection, table: str, flag: str, kind: str,
-             rules: list[str]) -> dict[str, Any]:
+def _summary(
+    con: duckdb.DuckDBPyConnection, table: str, flag: str, kind: str, rules: list[str]
+) -> dict[str, Any]:
     """Removal shares for machine (flag true) and human rows, per rule and per kind."""
 
     def counts(where: str) -> dict[str, Any]:
@@ -136,8 +137,7 @@ def _summary(con: duckdb.DuckDBPyConnection, table: str, flag: str, kind: str,
 
     machine = counts(f"{flag}")
     human = counts(f"not {flag}")
-    unjudged = con.execute(
-        f"select count(*) from {table} where outcome = 'unjudged'").fetchone()[0]
+    unjudged = con.execute(f"select count(*) from {table} where outcome = 'unjudged'").fetchone()[0]
 
     by_rule: dict[str, Any] = {}
     for rule in rules:
@@ -171,12 +171,18 @@ def _summary(con: duckdb.DuckDBPyConnection, table: str, flag: str, kind: str,
         entry["by_first_rule"] = dict(first)
         by_kind[name] = entry
 
-    return {"machine": machine, "human": human, "unjudged": unjudged,
-            "by_rule": by_rule, "by_kind": by_kind}
+    return {
+        "machine": machine,
+        "human": human,
+        "unjudged": unjudged,
+        "by_rule": by_rule,
+        "by_kind": by_kind,
+    }
 
 
-def measure_bot_filter(duckdb_path: str | Path, truth_dir: str | Path,
-                       schema: str = "staging") -> dict[str, Any]:
+def measure_bot_filter(
+    duckdb_path: str | Path, truth_dir: str | Path, schema: str = "staging"
+) -> dict[str, Any]:
     """Compare staging's bot removal in ``duckdb_path`` with the world's truth.
 
     Reads the staging interface (stg_marketo__email_opens/_clicks/_bot_activities,
@@ -202,13 +208,16 @@ def measure_bot_filter(duckdb_path: str | Path, truth_dir: str | Path,
     def meets(part: dict[str, Any]) -> bool:
         machine, human = part["machine"]["removed_share"], part["human"]["removed_share"]
         return (machine is None or machine >= TARGET_MACHINE_REMOVED) and (
-            human is None or human <= TARGET_HUMAN_REMOVED)
+            human is None or human <= TARGET_HUMAN_REMOVED
+        )
 
     return {
         "email": email,
         "web": web,
-        "targets": {"machine_removed_min": TARGET_MACHINE_REMOVED,
-                    "human_removed_max": TARGET_HUMAN_REMOVED},
+        "targets": {
+            "machine_removed_min": TARGET_MACHINE_REMOVED,
+            "human_removed_max": TARGET_HUMAN_REMOVED,
+        },
         "meets_targets": meets(email) and meets(web),
     }
 

@@ -151,7 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if not os.path.exists(args.duckdb):
-        print(f"mqx summary: no warehouse at {args.duckdb}; run `make demo` first.", file=sys.stderr)
+        print(
+            f"mqx summary: no warehouse at {args.duckdb}; run `make demo` first.", file=sys.stderr
+        )
         return 2
     print(summarise(args.duckdb))
     return 0

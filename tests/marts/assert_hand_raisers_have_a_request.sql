@@ -18,5 +18,5 @@ select hand_raisers.*
 from hand_raisers
 left join requests
     on hand_raisers.unit_type = requests.unit_type
-    and hand_raisers.unit_id = requests.unit_id
+        and hand_raisers.unit_id = requests.unit_id
 where requests.unit_id is null

@@ -22,7 +22,7 @@ select
 from ledger
 full outer join scores
     on ledger.unit_type = scores.unit_type
-    and ledger.unit_id = scores.unit_id
+        and ledger.unit_id = scores.unit_id
 where ledger.unit_id is null
     or scores.unit_id is null
     or abs(ledger.ledger_score - scores.total_score) > 1e-6

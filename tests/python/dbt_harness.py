@@ -65,6 +65,19 @@ class Build:
         return [r for r in self.results if r["status"] not in ("success", "pass")]
 
 
+def _release_duckdb_file() -> None:
+    """Close the DuckDB connection dbt-duckdb caches in this process after a run.
+
+    While it is open, a second (read-only) connection to the same file from this process
+    is refused ("different configuration than existing connections")."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
+
+
 def run_dbt(args: list[str], raw_root: Path, workdir: Path) -> Build:
     """Run `dbt <args>` on raw_root into workdir; never raises on a dbt failure."""
     from dbt.cli.main import dbtRunner
@@ -90,6 +103,7 @@ def run_dbt(args: list[str], raw_root: Path, workdir: Path) -> Build:
                 "--quiet",
             ]
         )
+        _release_duckdb_file()
     results = []
     if outcome.result is not None and hasattr(outcome.result, "results"):
         results = [

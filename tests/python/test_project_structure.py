@@ -28,7 +28,9 @@ def _layer(node: dict) -> str:
 
 
 def test_every_model_lives_in_a_layer_folder(manifest):
-    misplaced = [n["original_file_path"] for n in _models(manifest).values() if _layer(n) not in LAYERS]
+    misplaced = [
+        n["original_file_path"] for n in _models(manifest).values() if _layer(n) not in LAYERS
+    ]
     assert not misplaced
 
 

@@ -65,9 +65,8 @@ def _read(cfg: WorldConfig, source: str, table: str) -> pd.DataFrame:
     folder = cfg.out / source / table
     if cfg.format == "parquet":
         return pd.concat([pd.read_parquet(p) for p in sorted(folder.glob("*.parquet"))])
-    return pd.concat(
-        [pd.read_csv(p, dtype=str, encoding="utf-8-sig") for p in sorted(folder.glob("*.csv"))]
-    )
+    files = sorted(folder.glob("*.csv")) + sorted(folder.glob("*.csv.gz"))
+    return pd.concat([pd.read_csv(p, dtype=str, encoding="utf-8-sig") for p in files])
 
 
 def _truth(cfg: WorldConfig, name: str) -> pd.DataFrame:
@@ -246,6 +245,154 @@ def test_csv_mode_with_bom(tmp_path: Path) -> None:
         len(_read(cfg, "marketo", "activity_open_email"))
         == summary["raw_row_counts"]["marketo.activity_open_email"]
     )
+    # one table with Windows line endings, one gzip-compressed part file
+    crlf = [p for p in cfg.out.rglob("*.csv") if b"\r\n" in p.read_bytes()]
+    assert {p.parent.name for p in crlf} == {"lead"}
+    assert all(p.read_bytes().count(b"\n") == p.read_bytes().count(b"\r\n") for p in crlf)
+    gz = list(cfg.out.rglob("*.csv.gz"))
+    assert len(gz) == 1
+    delivered = _read(cfg, "marketo", "activity_email_delivered")
+    assert len(delivered) == summary["raw_row_counts"]["marketo.activity_email_delivered"]
+    lead = _read(cfg, "salesforce", "lead")
+    assert lead["status"].notna().all() and not lead["status"].str.endswith("\r").any()
+    _assert_messy_spellings(cfg)
+
+
+def _assert_messy_spellings(cfg: WorldConfig) -> None:
+    """Booleans spelled true/false/TRUE/FALSE/1/0; timestamps with and without fractional
+    seconds and with and without a trailing ' UTC'."""
+    spellings: set[str] = set()
+    for table, col in [
+        ("account", "is_deleted"),
+        ("lead", "is_converted"),
+        ("opportunity", "is_closed"),
+        ("opportunity_contact_role", "is_primary"),
+        ("campaign_member", "has_responded"),
+    ]:
+        spellings |= set(_read(cfg, "salesforce", table)[col].dropna())
+    assert {"true", "false", "TRUE", "FALSE", "1", "0"} <= spellings
+    stamps = pd.concat(
+        [
+            _read(cfg, "salesforce", "lead")["created_date"],
+            _read(cfg, "marketo", "lead")["created_at"],
+            _read(cfg, "marketo", "activity_open_email")["activity_date"],
+        ]
+    ).dropna()
+    frac = stamps.str.contains(r":\d\d\.\d+", regex=True)
+    utc = stamps.str.endswith(" UTC")
+    assert frac.any() and (~frac).any() and utc.any() and (frac & utc).any()
+
+
+def test_messy_spellings_in_parquet(world) -> None:
+    cfg, _ = world
+    _assert_messy_spellings(cfg)
+
+
+# every timestamp column the generator writes; planned dates (an open opportunity's
+# close_date, a campaign's start/end) may lie after the world's end and are not listed
+EVENT_TIME_COLUMNS = {
+    ("salesforce", "account"): ["created_date", "_fivetran_synced"],
+    ("salesforce", "contact"): ["created_date", "_fivetran_synced"],
+    ("salesforce", "lead"): ["created_date", "converted_date", "_fivetran_synced"],
+    ("salesforce", "opportunity"): ["created_date", "_fivetran_synced"],
+    ("salesforce", "task"): ["created_date", "activity_date", "_fivetran_synced"],
+    ("salesforce", "event"): ["created_date", "start_date_time", "_fivetran_synced"],
+    ("salesforce", "campaign_member"): ["created_date", "first_responded_date"],
+    ("marketo", "lead"): ["created_at", "updated_at", "_fivetran_synced"],
+    ("marketo", "activity_send_email"): ["activity_date", "_fivetran_synced"],
+    ("marketo", "activity_email_delivered"): ["activity_date", "_fivetran_synced"],
+    ("marketo", "activity_open_email"): ["activity_date", "_fivetran_synced"],
+    ("marketo", "activity_click_email"): ["activity_date", "_fivetran_synced"],
+    ("marketo", "activity_fill_out_form"): ["activity_date", "_fivetran_synced"],
+    ("segment", "pages"): ["timestamp", "received_at", "uuid_ts"],
+    ("segment", "identifies"): ["timestamp", "received_at"],
+    ("g2", "buyer_intent"): ["day"],
+    ("marketing", "spend"): ["spend_date"],
+}
+
+
+def _ts(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.replace(" UTC", "", regex=False)
+    return pd.to_datetime(text, errors="coerce", format="mixed")
+
+
+def _dirty_ids(cfg: WorldConfig, source: str, table: str, kind: str | None = None) -> set:
+    dirty = _truth(cfg, "dirty_rows")
+    rows = dirty[(dirty["source"] == source) & (dirty["table_name"] == table)]
+    if kind is not None:
+        rows = rows[rows["dirt_kind"] == kind]
+    return set(rows["raw_id"].dropna())
+
+
+def test_nothing_happens_after_the_end_date(world) -> None:
+    cfg, _ = world
+    limit = pd.Timestamp(cfg.end_date) + pd.Timedelta(days=1)
+    future_dirt = 0
+    for (source, table), cols in EVENT_TIME_COLUMNS.items():
+        raw = _read(cfg, source, table)
+        allowed = _dirty_ids(cfg, source, table, "future_created_date")
+        for col in cols:
+            late = raw[_ts(raw[col]) >= limit]
+            if col in ("created_date",) and allowed:
+                assert set(late["id"]) <= allowed, f"{source}.{table}.{col}"
+                # recorded future dirt lies years ahead, far past any build's clock
+                assert (_ts(late[col]) >= pd.Timestamp("2030-01-01")).all()
+                future_dirt += len(late)
+            else:
+                assert late.empty, f"{source}.{table}.{col}: {late[col].head().tolist()}"
+    dirty = _truth(cfg, "dirty_rows")
+    assert future_dirt == (dirty["dirt_kind"] == "future_created_date").sum() > 0
+    assert (
+        (dirty.loc[dirty["dirt_kind"] == "future_created_date", "expected_outcome"])
+        .eq("set_aside")
+        .all()
+    )
+
+
+def test_synced_at_or_after_the_record_changed(world) -> None:
+    cfg, _ = world
+    limit = pd.Timestamp(cfg.end_date) + pd.Timedelta(days=1)
+    for (source, table), cols in EVENT_TIME_COLUMNS.items():
+        if "_fivetran_synced" not in cols:
+            continue
+        raw = _read(cfg, source, table)
+        raw = raw[~raw["id"].isin(_dirty_ids(cfg, source, table, "future_created_date"))]
+        synced = _ts(raw["_fivetran_synced"])
+        assert synced.notna().all() and (synced < limit).all(), f"{source}.{table}"
+        for col in cols:
+            if col == "_fivetran_synced":
+                continue
+            changed = _ts(raw[col])
+            early = synced < changed
+            assert not early.any(), f"{source}.{table}: synced before {col}"
+        # a re-sync copy lands after the copy it replaces
+        dup = _dirty_ids(cfg, source, table, "resync")
+        if dup:
+            copies = raw[raw["id"].isin(dup)].assign(_synced=synced)
+            spread = copies.groupby("id")["_synced"].agg(["min", "max", "size"])
+            assert (spread["size"] >= 2).all() and (spread["max"] > spread["min"]).all()
+
+
+def test_contact_roles_name_real_contacts_of_the_deal_account(world) -> None:
+    cfg, _ = world
+    roles = _read(cfg, "salesforce", "opportunity_contact_role")
+    contacts = _read(cfg, "salesforce", "contact").dropna(subset=["id"])
+    opps = _read(cfg, "salesforce", "opportunity").drop_duplicates("id")
+    nulled = _dirty_ids(cfg, "salesforce", "opportunity_contact_role", "null_foreign_key")
+    assert set(roles.loc[roles["contact_id"].isna(), "id"]) == nulled
+    assert len(nulled) <= max(1, round(len(roles) * cfg.dirt))
+    named = roles.dropna(subset=["contact_id"])
+    assert len(named) > 0
+    contact_account = contacts.drop_duplicates("id").set_index("id")["account_id"]
+    assert named["contact_id"].isin(contact_account.index).all()
+    opp_account = opps.set_index("id")["account_id"]
+    assert (
+        contact_account.loc[named["contact_id"]].to_numpy()
+        == opp_account.loc[named["opportunity_id"]].to_numpy()
+    ).all()
+    # no set-aside dirt on a contact that a role points at
+    for kind in ("bad_timestamp", "future_created_date"):
+        assert not named["contact_id"].isin(_dirty_ids(cfg, "salesforce", "contact", kind)).any()
 
 
 def test_poor_fit_heavy_users_engage_but_never_buy(world) -> None:
@@ -290,3 +437,25 @@ def test_refuses_foreign_folder_and_reruns_over_own(tmp_path: Path) -> None:
     _make(tmp_path, accounts=30)  # a previous world is overwritten without --force
     manifest = json.loads((cfg.truth / "manifest.json").read_text())
     assert manifest["config"]["accounts"] == 30
+
+
+def test_keyless_tables_have_unique_natural_keys(world) -> None:
+    """Tables without an id (G2, spend, IP enrichment) land one row per natural key, so
+    staging's dedupe by key removes nothing the truth does not call a duplicate."""
+    cfg, _ = world
+    keys = {
+        ("g2", "buyer_intent"): [
+            "day",
+            "company_domain",
+            "signal_type",
+            "product_name",
+            "category_name",
+            "left_product_name",
+            "right_product_name",
+        ],
+        ("marketing", "spend"): ["spend_date", "channel", "campaign_id", "campaign_name"],
+        ("segment", "ip_companies"): ["ip"],
+    }
+    for (source, table), cols in keys.items():
+        raw = _read(cfg, source, table)
+        assert not raw.duplicated(cols).any(), f"{source}.{table}"

@@ -16,7 +16,10 @@ counted as (
             (select count(*) from {{ source(base.source, base.table) }}) as raw_rows,
             (select count(*) from {{ ref(base.stg) }})
             {% if base.bots %}
-                + (select count(*) from {{ ref(base.bots) }} where {{ base.bots_where }})
+                + (
+                    select count(*) from {{ ref(base.bots) }}
+                    where {{ base.bots_where }}
+                )
             {% endif %} as stg_and_bot_rows
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -87,8 +87,9 @@ final as (
         segment,
         case
             when is_from_history
-                then 'closed New Business history (' || cast(closed_deals as {{ dbt.type_string() }})
-                || ' closed deals, trailing {{ var("economics_trailing_days") }} days)'
+                then 'closed New Business history ('
+                    || cast(closed_deals as {{ dbt.type_string() }})
+                    || ' closed deals, trailing {{ var("economics_trailing_days") }} days)'
             else 'configured fallback (seed economics; '
                 || cast(closed_deals as {{ dbt.type_string() }})
                 || ' closed deals < minimum {{ var("economics_min_closed_deals") }})'

@@ -3,7 +3,12 @@
 with
 
 accounts as (
-    select account_id, account_name, account_domain, owner_id, created_at
+    select
+        account_id,
+        account_name,
+        account_domain,
+        owner_id,
+        created_at
     from {{ ref('stg_salesforce__accounts') }}
 ),
 
@@ -22,7 +27,11 @@ fit as (
 ),
 
 excluded_domains as (
-    select domain, match_type, reason from {{ ref('excluded_domains') }}
+    select
+        domain,
+        match_type,
+        reason
+    from {{ ref('excluded_domains') }}
 ),
 
 competitors as (
@@ -30,13 +39,16 @@ competitors as (
     from accounts
     inner join excluded_domains
         on excluded_domains.reason = 'competitor'
-        and (
-            (excluded_domains.match_type = 'exact' and accounts.account_domain = excluded_domains.domain)
-            or (
-                excluded_domains.match_type = 'suffix'
-                and accounts.account_domain like '%' || excluded_domains.domain
+            and (
+                (
+                    excluded_domains.match_type = 'exact'
+                    and accounts.account_domain = excluded_domains.domain
+                )
+                or (
+                    excluded_domains.match_type = 'suffix'
+                    and accounts.account_domain like '%' || excluded_domains.domain
+                )
             )
-        )
 ),
 
 final as (

@@ -27,16 +27,29 @@ leads as (
 ),
 
 icp_rules as (
-    select dimension, value, min_employees, max_employees, fit_points
+    select
+        dimension,
+        value,
+        min_employees,
+        max_employees,
+        fit_points
     from {{ ref('icp_rules') }}
 ),
 
 segments as (
-    select segment, min_employees, max_employees from {{ ref('segments') }}
+    select
+        segment,
+        min_employees,
+        max_employees
+    from {{ ref('segments') }}
 ),
 
 fit_grades as (
-    select fit_grade, min_fit_score, passes_fit_gate from {{ ref('fit_grades') }}
+    select
+        fit_grade,
+        min_fit_score,
+        passes_fit_gate
+    from {{ ref('fit_grades') }}
 ),
 
 companies as (
@@ -89,7 +102,7 @@ scored as (
     from companies
     left join points
         on companies.entity_type = points.entity_type
-        and companies.entity_id = points.entity_id
+            and companies.entity_id = points.entity_id
     group by
         companies.entity_type,
         companies.entity_id,
@@ -102,17 +115,18 @@ scored as (
 graded as (
     select
         scored.*,
-        least(100, industry_points + employee_points + country_points) as fit_score,
+        least(100, scored.industry_points + scored.employee_points + scored.country_points)
+            as fit_score,
         fit_grades.fit_grade,
         fit_grades.passes_fit_gate
     from scored
     inner join fit_grades
-        on least(100, industry_points + employee_points + country_points)
-        >= fit_grades.min_fit_score
+        on least(100, scored.industry_points + scored.employee_points + scored.country_points)
+            >= fit_grades.min_fit_score
     qualify row_number() over (
-        partition by scored.entity_type, scored.entity_id
-        order by fit_grades.min_fit_score desc nulls last
-    ) = 1
+            partition by scored.entity_type, scored.entity_id
+            order by fit_grades.min_fit_score desc nulls last
+        ) = 1
 ),
 
 final as (
@@ -135,10 +149,10 @@ final as (
     from graded
     left join segments
         on graded.number_of_employees >= segments.min_employees
-        and (
-            segments.max_employees is null
-            or graded.number_of_employees <= segments.max_employees
-        )
+            and (
+                segments.max_employees is null
+                or graded.number_of_employees <= segments.max_employees
+            )
 )
 
 select * from final

@@ -1,35 +1,63 @@
--- One row per person: persona from the job title (seed personas, first matching pattern
--- by priority), fit (the account's firmographics, else the lead's own, blended with the
--- persona's weight), and whether the person is disqualified: a competitor, a student,
--- a free-mail address with no account, or a poor fit.
+-- One row per person: persona from the job title (seed personas, the first pattern by
+-- priority that matches whole words of the title), fit (the account's firmographics,
+-- else the lead's own, blended with the persona's weight), and whether the person is
+-- disqualified: a competitor, a student, a free-mail address with no account, or a poor
+-- fit.
 with
 
 people as (
-    select person_id, lead_id, account_id, email, email_domain, title
+    select
+        person_id,
+        lead_id,
+        account_id,
+        email,
+        email_domain,
+        title
     from {{ ref('int_people_resolved') }}
 ),
 
 accounts as (
-    select account_id, account_domain, segment, fit_score, is_competitor
+    select
+        account_id,
+        account_domain,
+        segment,
+        fit_score,
+        is_competitor
     from {{ ref('int_accounts_profiled') }}
 ),
 
 lead_fit as (
-    select entity_id as lead_id, segment, fit_score
+    select
+        entity_id as lead_id,
+        segment,
+        fit_score
     from {{ ref('int_firmographics_fit_scored') }}
     where entity_type = 'lead'
 ),
 
 personas as (
-    select priority, title_pattern, persona, persona_weight from {{ ref('personas') }}
+    select
+        priority,
+        title_pattern,
+        persona,
+        persona_weight
+    from {{ ref('personas') }}
 ),
 
 fit_grades as (
-    select fit_grade, min_fit_score, passes_fit_gate from {{ ref('fit_grades') }}
+    select
+        fit_grade,
+        min_fit_score,
+        passes_fit_gate
+    from {{ ref('fit_grades') }}
 ),
 
 excluded_domains as (
-    select domain, match_type, reason from {{ ref('excluded_domains') }}
+    select
+        domain,
+        match_type,
+        reason
+    from {{ ref('excluded_domains') }}
 ),
 
 person_personas as (
@@ -39,10 +67,12 @@ person_personas as (
         personas.persona_weight
     from people
     inner join personas
-        on lower(people.title) like '%' || lower(personas.title_pattern) || '%'
+        -- whole words: 'vp' matches "VP, Sales" but 'intern' not "International"
+        on ' ' || {{ mqx_title_words('people.title') }} || ' '
+            like '% ' || lower(personas.title_pattern) || ' %'
     qualify row_number() over (
-        partition by people.person_id order by personas.priority asc nulls last
-    ) = 1
+            partition by people.person_id order by personas.priority asc nulls last
+        ) = 1
 ),
 
 domain_flags as (
@@ -54,10 +84,10 @@ domain_flags as (
     from people
     inner join excluded_domains
         on (excluded_domains.match_type = 'exact' and people.email_domain = excluded_domains.domain)
-        or (
-            excluded_domains.match_type = 'suffix'
-            and people.email_domain like '%' || excluded_domains.domain
-        )
+            or (
+                excluded_domains.match_type = 'suffix'
+                and people.email_domain like '%' || excluded_domains.domain
+            )
     group by people.person_id
 ),
 
@@ -94,8 +124,8 @@ graded as (
     from scored
     inner join fit_grades on scored.fit_score >= fit_grades.min_fit_score
     qualify row_number() over (
-        partition by scored.person_id order by fit_grades.min_fit_score desc nulls last
-    ) = 1
+            partition by scored.person_id order by fit_grades.min_fit_score desc nulls last
+        ) = 1
 ),
 
 final as (

@@ -6,12 +6,22 @@
 with
 
 identifiers as (
-    select identifier_type, identifier, person_id
+    select
+        identifier_type,
+        identifier,
+        person_id
     from {{ ref('int_person_identifiers') }}
 ),
 
 contacts as (
-    select contact_id, account_id, email, email_domain, title, lead_source, created_at
+    select
+        contact_id,
+        account_id,
+        email,
+        email_domain,
+        title,
+        lead_source,
+        created_at
     from {{ ref('stg_salesforce__contacts') }}
 ),
 
@@ -35,12 +45,22 @@ leads as (
 ),
 
 marketo_leads as (
-    select marketo_lead_id, email, email_domain, title, company_name, sfdc_account_id, created_at
+    select
+        marketo_lead_id,
+        email,
+        email_domain,
+        title,
+        company_name,
+        sfdc_account_id,
+        created_at
     from {{ ref('stg_marketo__leads') }}
 ),
 
 accounts as (
-    select account_id, account_domain from {{ ref('stg_salesforce__accounts') }}
+    select
+        account_id,
+        account_domain
+    from {{ ref('stg_salesforce__accounts') }}
 ),
 
 accounts_by_domain as (
@@ -102,7 +122,7 @@ joined as (
         on marketo_leads.sfdc_account_id = live_marketo_account.account_id
     left join accounts_by_domain as email_domain_account
         on coalesce(contacts.email_domain, leads.email_domain, marketo_leads.email_domain)
-        = email_domain_account.account_domain
+            = email_domain_account.account_domain
     left join accounts_by_domain as website_account
         on leads.company_domain = website_account.account_domain
 ),

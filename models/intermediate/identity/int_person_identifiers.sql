@@ -5,15 +5,26 @@
 with
 
 contacts as (
-    select contact_id, email from {{ ref('stg_salesforce__contacts') }}
+    select
+        contact_id,
+        email
+    from {{ ref('stg_salesforce__contacts') }}
 ),
 
 leads as (
-    select lead_id, email, converted_contact_id from {{ ref('stg_salesforce__leads') }}
+    select
+        lead_id,
+        email,
+        converted_contact_id
+    from {{ ref('stg_salesforce__leads') }}
 ),
 
 marketo_leads as (
-    select marketo_lead_id, email, sfdc_lead_id, sfdc_contact_id
+    select
+        marketo_lead_id,
+        email,
+        sfdc_lead_id,
+        sfdc_contact_id
     from {{ ref('stg_marketo__leads') }}
 ),
 

@@ -6,31 +6,51 @@
 with
 
 pages as (
-    select page_view_id, anonymous_id, user_id, context_ip, page_path, viewed_at
+    select
+        page_view_id,
+        anonymous_id,
+        user_id,
+        context_ip,
+        page_path,
+        viewed_at
     from {{ ref('stg_segment__pages') }}
 ),
 
 identifies as (
-    select anonymous_id, user_id, identified_at
+    select
+        anonymous_id,
+        user_id,
+        identified_at
     from {{ ref('stg_segment__identifies') }}
 ),
 
 ip_companies as (
-    select ip, company_domain from {{ ref('stg_segment__ip_companies') }}
+    select
+        ip,
+        company_domain
+    from {{ ref('stg_segment__ip_companies') }}
 ),
 
 identifiers as (
-    select identifier, person_id
+    select
+        identifier,
+        person_id
     from {{ ref('int_person_identifiers') }}
     where identifier_type = 'marketo_lead'
 ),
 
 people as (
-    select person_id, account_id from {{ ref('int_people_resolved') }}
+    select
+        person_id,
+        account_id
+    from {{ ref('int_people_resolved') }}
 ),
 
 accounts as (
-    select account_id, account_domain from {{ ref('stg_salesforce__accounts') }}
+    select
+        account_id,
+        account_domain
+    from {{ ref('stg_salesforce__accounts') }}
 ),
 
 accounts_by_domain as (
@@ -50,8 +70,8 @@ anonymous_users as (
     from identifies
     where anonymous_id is not null and user_id is not null
     qualify row_number() over (
-        partition by anonymous_id order by identified_at desc nulls last, user_id asc
-    ) = 1
+            partition by anonymous_id order by identified_at desc nulls last, user_id asc
+        ) = 1
 ),
 
 joined as (

@@ -36,9 +36,25 @@ first_monday as (
 ),
 
 digits as (
-    select 0 as digit union all select 1 union all select 2 union all select 3
-    union all select 4 union all select 5 union all select 6 union all select 7
-    union all select 8 union all select 9
+    select 0 as digit
+    union all
+    select 1
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
+    union all
+    select 6
+    union all
+    select 7
+    union all
+    select 8
+    union all
+    select 9
 ),
 
 week_numbers as (
@@ -50,8 +66,10 @@ week_numbers as (
 
 weekly as (
     select
-        cast({{ dbt.dateadd('week', 'week_numbers.week_number', 'first_monday.first_as_of_date') }}
-            as date) as as_of_date,
+        cast(
+            {{ dbt.dateadd('week', 'week_numbers.week_number', 'first_monday.first_as_of_date') }}
+            as date
+        ) as as_of_date,
         first_monday.run_as_of_date,
         first_monday.data_start_date,
         first_monday.data_end_date

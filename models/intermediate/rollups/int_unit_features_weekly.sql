@@ -51,8 +51,8 @@ account_labels as (
         opportunities.account_id
     from calendar
     inner join opportunities
-        on opportunities.created_date >= calendar.as_of_date
-        and opportunities.created_date < cast({{ dbt.dateadd(
+        on calendar.as_of_date <= opportunities.created_date
+            and opportunities.created_date < cast({{ dbt.dateadd(
             'day', var('label_horizon_days'), 'calendar.as_of_date'
         ) }} as date)
 ),
@@ -66,8 +66,8 @@ windowed as (
     from unit_signals
     inner join calendar
         on unit_signals.signal_date < calendar.as_of_date
-        and unit_signals.signal_date
-        >= cast({{ dbt.dateadd('day', -1 * lookback, 'calendar.as_of_date') }} as date)
+            and unit_signals.signal_date
+            >= cast({{ dbt.dateadd('day', -1 * lookback, 'calendar.as_of_date') }} as date)
 ),
 
 decayed as (
@@ -85,12 +85,15 @@ aggregated as (
         as_of_date,
         max(account_id) as account_id,
         sum(case when signal_class in ('intent', 'hand_raise', 'conversation', 'referral')
-            then decayed_weight else 0 end) as intent_score,
+                then decayed_weight
+            else 0
+        end) as intent_score,
         sum(case when signal_class = 'engagement' then decayed_weight else 0 end)
             as engagement_score,
         sum(decayed_weight) as total_score,
-        {{ mqx_count_if("signal_class = 'hand_raise' and age_days <= " ~ var('hand_raise_window_days')) }}
-            as hand_raises_30d,
+        {{ mqx_count_if(
+            "signal_class = 'hand_raise' and age_days <= " ~ var('hand_raise_window_days')
+        ) }} as hand_raises_30d,
         count(distinct case when signal_class = 'intent' and age_days <= 28 then person_id end)
             as people_with_intent_28d,
         count(distinct case when signal_class = 'intent' and age_days <= 7 then person_id end)
@@ -159,7 +162,7 @@ labelled as (
     left join accounts on aggregated.account_id = accounts.account_id
     left join account_labels
         on aggregated.account_id = account_labels.account_id
-        and aggregated.as_of_date = account_labels.as_of_date
+            and aggregated.as_of_date = account_labels.as_of_date
 ),
 
 final as (

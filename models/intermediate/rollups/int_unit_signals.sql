@@ -25,7 +25,10 @@ signals as (
 ),
 
 people as (
-    select person_id, persona from {{ ref('int_people_profiled') }}
+    select
+        person_id,
+        persona
+    from {{ ref('int_people_profiled') }}
 ),
 
 with_persona as (

@@ -12,7 +12,12 @@ features as (
 ),
 
 coefficients as (
-    select unit_type, feature_name, coefficient, feature_mean, feature_scale
+    select
+        unit_type,
+        feature_name,
+        coefficient,
+        feature_mean,
+        feature_scale
     from {{ ref('int_propensity_coefficients') }}
     where feature_name != '__intercept__'
 ),
@@ -42,7 +47,7 @@ final as (
     from unpivoted
     inner join coefficients
         on unpivoted.unit_type = coefficients.unit_type
-        and unpivoted.feature_name = coefficients.feature_name
+            and unpivoted.feature_name = coefficients.feature_name
 )
 
 select * from final

@@ -2,6 +2,7 @@
 -- coefficients (int_propensity_coefficients):
 --   logit = intercept + sum over features of coefficient x (value - mean) / scale
 --   p     = 1 / (1 + exp(-logit))
+-- A unit type without coefficients (no week with a known label yet) scores logit 0.
 -- int_unit_score_contributions lists the same terms one row per feature, to explain a score.
 {% set features = var('propensity_features') %}
 
@@ -12,7 +13,12 @@ features as (
 ),
 
 coefficients as (
-    select unit_type, feature_name, coefficient, feature_mean, feature_scale
+    select
+        unit_type,
+        feature_name,
+        coefficient,
+        feature_mean,
+        feature_scale
     from {{ ref('int_propensity_coefficients') }}
 ),
 
@@ -39,8 +45,10 @@ scored as (
         coalesce(model_by_unit_type.intercept, 0)
         {% for feature in features %}
             + model_by_unit_type.{{ feature }}__coefficient
-            * (cast(coalesce(features.{{ feature }}, 0) as double)
-                - model_by_unit_type.{{ feature }}__mean)
+            * (
+                cast(coalesce(features.{{ feature }}, 0) as double)
+                - model_by_unit_type.{{ feature }}__mean
+            )
             / nullif(model_by_unit_type.{{ feature }}__scale, 0)
         {% endfor %} as logit
     from features

@@ -6,15 +6,27 @@
 with
 
 identifiers as (
-    select identifier_type, identifier, person_id from {{ ref('int_person_identifiers') }}
+    select
+        identifier_type,
+        identifier,
+        person_id
+    from {{ ref('int_person_identifiers') }}
 ),
 
 people as (
-    select person_id, account_id, lead_source, created_at from {{ ref('int_people_resolved') }}
+    select
+        person_id,
+        account_id,
+        lead_source,
+        created_at
+    from {{ ref('int_people_resolved') }}
 ),
 
 accounts as (
-    select account_id, account_domain from {{ ref('int_accounts_profiled') }}
+    select
+        account_id,
+        account_domain
+    from {{ ref('int_accounts_profiled') }}
 ),
 
 catalog as (
@@ -32,7 +44,8 @@ catalog as (
 ),
 
 competitor_domains as (
-    select domain from {{ ref('excluded_domains') }} where reason = 'competitor'
+    select domain from {{ ref('excluded_domains') }}
+    where reason = 'competitor'
 ),
 
 page_views as (
@@ -62,7 +75,7 @@ form_fills as (
     from {{ ref('stg_marketo__form_fills') }} as form_fills
     inner join identifiers
         on identifiers.identifier_type = 'marketo_lead'
-        and form_fills.marketo_lead_id = identifiers.identifier
+            and form_fills.marketo_lead_id = identifiers.identifier
 ),
 
 campaign_responses as (
@@ -75,13 +88,18 @@ campaign_responses as (
         || lower(coalesce(members.member_status, '')) as match_key,
         campaigns.campaign_name as detail,
         cast(null as integer) as score,
-        coalesce(cast(members.first_responded_date as {{ dbt.type_timestamp() }}), members.created_at)
+        coalesce(
+            cast(members.first_responded_date as {{ dbt.type_timestamp() }}), members.created_at
+        )
             as occurred_at
     from {{ ref('stg_salesforce__campaign_members') }} as members
     inner join {{ ref('stg_salesforce__campaigns') }} as campaigns
         on members.campaign_id = campaigns.campaign_id
     inner join identifiers
-        on (identifiers.identifier_type = 'sfdc_contact' and members.contact_id = identifiers.identifier)
+        on (
+            identifiers.identifier_type = 'sfdc_contact'
+            and members.contact_id = identifiers.identifier
+        )
         or (
             members.contact_id is null
             and identifiers.identifier_type = 'sfdc_lead'
@@ -102,7 +120,29 @@ email_clicks as (
     from {{ ref('stg_marketo__email_clicks') }} as clicks
     inner join identifiers
         on identifiers.identifier_type = 'marketo_lead'
-        and clicks.marketo_lead_id = identifiers.identifier
+            and clicks.marketo_lead_id = identifiers.identifier
+),
+
+email_opens as (
+    -- human opens only (bots left in staging); counted only if the catalog gives
+    -- email_open a weight above 0, which it does not by default
+    select
+        'email_open' as signal_source,
+        opens.email_open_id as source_event_id,
+        identifiers.person_id,
+        cast(null as {{ dbt.type_string() }}) as account_id,
+        '' as match_key,
+        cast(null as {{ dbt.type_string() }}) as detail,
+        cast(null as integer) as score,
+        opens.opened_at as occurred_at
+    from {{ ref('stg_marketo__email_opens') }} as opens
+    inner join identifiers
+        on identifiers.identifier_type = 'marketo_lead'
+            and opens.marketo_lead_id = identifiers.identifier
+    where exists (
+            select 1 from catalog
+            where catalog.signal_source = 'email_open' and catalog.weight > 0
+        )
 ),
 
 g2_signals as (
@@ -113,16 +153,22 @@ g2_signals as (
         accounts.account_id,
         case
             when g2.signal_type = 'compare' and exists (
-                select 1
-                from competitor_domains
-                where lower(coalesce(g2.left_product_name, '') || ' '
-                    || coalesce(g2.right_product_name, ''))
-                    like '%' || {{ dbt.split_part('competitor_domains.domain', "'.'", 1) }} || '%'
-            ) then 'compare_competitor'
+                    select 1
+                    from competitor_domains
+                    where lower(
+                            coalesce(g2.left_product_name, '') || ' '
+                            || coalesce(g2.right_product_name, '')
+                        )
+                        like '%'
+                        || {{ dbt.split_part('competitor_domains.domain', "'.'", 1) }}
+                        || '%'
+                ) then 'compare_competitor'
             else g2.signal_type
         end as match_key,
-        g2.signal_type || coalesce(': ' || g2.left_product_name || ' vs '
-            || g2.right_product_name, '') as detail,
+        g2.signal_type || coalesce(
+            ': ' || g2.left_product_name || ' vs '
+            || g2.right_product_name, ''
+        ) as detail,
         cast(null as integer) as score,
         cast(g2.signal_date as {{ dbt.type_timestamp() }}) as occurred_at
     from {{ ref('stg_g2__buyer_intent_signals') }} as g2
@@ -160,7 +206,7 @@ meetings as (
     from {{ ref('stg_salesforce__events') }} as events
     inner join identifiers
         on identifiers.identifier_type in ('sfdc_contact', 'sfdc_lead')
-        and events.who_id = identifiers.identifier
+            and events.who_id = identifiers.identifier
     where events.is_meeting
 ),
 
@@ -187,6 +233,8 @@ events as (
     union all
     select * from email_clicks
     union all
+    select * from email_opens
+    union all
     select * from g2_signals
     union all
     select * from bombora_surges
@@ -208,17 +256,23 @@ matched as (
     from events
     inner join catalog
         on events.signal_source = catalog.signal_source
-        and (
-            catalog.match_type = 'any'
-            or (catalog.match_type = 'exact' and events.match_key = catalog.pattern)
-            or (catalog.match_type = 'prefix' and events.match_key like catalog.pattern || '%')
-            or (catalog.match_type = 'contains' and events.match_key like '%' || catalog.pattern || '%')
-        )
+            and (
+                catalog.match_type = 'any'
+                or (catalog.match_type = 'exact' and events.match_key = catalog.pattern)
+                or (catalog.match_type = 'prefix' and events.match_key like catalog.pattern || '%')
+                or (
+                    catalog.match_type = 'contains'
+                    and events.match_key like '%' || catalog.pattern || '%'
+                )
+            )
     where catalog.weight > 0 and events.occurred_at is not null
     qualify row_number() over (
-        partition by events.signal_source, events.source_event_id
-        order by catalog.weight desc nulls last, length(catalog.pattern) desc, catalog.signal_type asc
-    ) = 1
+            partition by events.signal_source, events.source_event_id
+            order by
+                catalog.weight desc nulls last,
+                length(catalog.pattern) desc,
+                catalog.signal_type asc
+        ) = 1
 ),
 
 final as (

@@ -41,13 +41,13 @@ phrased as (
         case
             when grouped.signal_source = 'bombora'
                 then 'Bombora surge ' || cast(grouped.max_score as {{ dbt.type_string() }})
-                || ' on ' || grouped.topic
+                    || ' on ' || grouped.topic
             when grouped.people > 1
                 then cast(grouped.people as {{ dbt.type_string() }}) || ' people from '
-                || coalesce(units.company_domain, 'one account') || ' ' || grouped.reason_phrase
+                    || coalesce(units.company_domain, 'one account') || ' ' || grouped.reason_phrase
             when grouped.people = 1
                 then '1 person from ' || coalesce(units.company_domain, 'an unknown company')
-                || ' ' || grouped.reason_phrase
+                    || ' ' || grouped.reason_phrase
             else coalesce(units.company_domain, 'the account') || ' ' || grouped.reason_phrase
         end
         || case
@@ -66,7 +66,7 @@ phrased as (
     from grouped
     left join units
         on grouped.unit_type = units.unit_type
-        and grouped.unit_id = units.unit_id
+            and grouped.unit_id = units.unit_id
 ),
 
 final as (

@@ -18,7 +18,11 @@ units as (
 ),
 
 economics as (
-    select segment, threshold, cost_false_negative_usd, cost_false_positive_usd
+    select
+        segment,
+        threshold,
+        cost_false_negative_usd,
+        cost_false_positive_usd
     from {{ ref('int_segment_economics') }}
 ),
 
@@ -55,7 +59,7 @@ joined as (
     from scores
     inner join units
         on scores.unit_type = units.unit_type
-        and scores.unit_id = units.unit_id
+            and scores.unit_id = units.unit_id
     left join economics on units.segment = economics.segment
 ),
 

@@ -5,13 +5,19 @@
 with
 
 scores as (
-    select unit_type, as_of_date, p_in_market, label
+    select
+        unit_type,
+        as_of_date,
+        p_in_market,
+        label
     from {{ ref('int_unit_scores_weekly') }}
     where label_known
 ),
 
 splits as (
-    select distinct unit_type, calibration_until
+    select distinct
+        unit_type,
+        calibration_until
     from {{ ref('int_propensity_coefficients') }}
 ),
 
@@ -24,7 +30,7 @@ held_out as (
     from scores
     inner join splits
         on scores.unit_type = splits.unit_type
-        and scores.as_of_date > splits.calibration_until
+            and scores.as_of_date > splits.calibration_until
 ),
 
 bins as (

@@ -12,26 +12,46 @@ weekly as (
 ),
 
 calendar as (
-    select distinct as_of_date, run_as_of_date, is_run_date from {{ ref('int_run_calendar') }}
+    select distinct
+        as_of_date,
+        run_as_of_date,
+        is_run_date
+    from {{ ref('int_run_calendar') }}
 ),
 
 economics as (
-    select segment, threshold from {{ ref('int_segment_economics') }}
+    select
+        segment,
+        threshold
+    from {{ ref('int_segment_economics') }}
 ),
 
 reasons as (
-    select unit_type, unit_id, top_reasons from {{ ref('int_unit_reasons') }}
+    select
+        unit_type,
+        unit_id,
+        top_reasons
+    from {{ ref('int_unit_reasons') }}
 ),
 
 hand_raises as (
-    select unit_type, unit_id, min(occurred_at) as first_hand_raise_at
+    select
+        unit_type,
+        unit_id,
+        min(occurred_at) as first_hand_raise_at
     from {{ ref('int_unit_signals_current') }}
     where signal_class = 'hand_raise' and age_days <= {{ var('hand_raise_window_days') }}
     group by unit_type, unit_id
 ),
 
 playbooks as (
-    select tier, action, framing, sla_hours, expected_conversion, owner_role
+    select
+        tier,
+        action,
+        framing,
+        sla_hours,
+        expected_conversion,
+        owner_role
     from {{ ref('playbooks') }}
 ),
 
@@ -62,21 +82,28 @@ spells as (
     inner join week_index on weekly.as_of_date = week_index.as_of_date
 ),
 
+spell_on_run_date as (
+    select
+        spells.unit_type,
+        spells.unit_id,
+        spells.tier,
+        spells.spell_key
+    from spells
+    inner join run_date on spells.as_of_date = run_date.run_as_of_date
+),
+
 current_spells as (
+    -- the unbroken run of weeks in the tier the unit holds on the run date
     select
         spells.unit_type,
         spells.unit_id,
         min(spells.as_of_date) as tier_entered_date
     from spells
-    inner join (
-        select unit_type, unit_id, tier, spell_key
-        from spells
-        inner join run_date on spells.as_of_date = run_date.run_as_of_date
-    ) as current_spell
-        on spells.unit_type = current_spell.unit_type
-        and spells.unit_id = current_spell.unit_id
-        and spells.tier = current_spell.tier
-        and spells.spell_key = current_spell.spell_key
+    inner join spell_on_run_date
+        on spells.unit_type = spell_on_run_date.unit_type
+            and spells.unit_id = spell_on_run_date.unit_id
+            and spells.tier = spell_on_run_date.tier
+            and spells.spell_key = spell_on_run_date.spell_key
     group by spells.unit_type, spells.unit_id
 ),
 
@@ -120,16 +147,16 @@ joined as (
     cross join run_date
     left join current_week
         on units.unit_type = current_week.unit_type
-        and units.unit_id = current_week.unit_id
+            and units.unit_id = current_week.unit_id
     left join current_spells
         on units.unit_type = current_spells.unit_type
-        and units.unit_id = current_spells.unit_id
+            and units.unit_id = current_spells.unit_id
     left join hand_raises
         on units.unit_type = hand_raises.unit_type
-        and units.unit_id = hand_raises.unit_id
+            and units.unit_id = hand_raises.unit_id
     left join reasons
         on units.unit_type = reasons.unit_type
-        and units.unit_id = reasons.unit_id
+            and units.unit_id = reasons.unit_id
     left join economics on units.segment = economics.segment
 ),
 

@@ -6,17 +6,17 @@
 with
 
 {% for base in base_models %}
-{{ base.model }} as (
-    select
-        '{{ base.source }}' as source_name,
-        '{{ base.table }}' as source_table,
-        count(*) as raw_rows,
-        {{ mqx_count_if("row_outcome = 'staged'") }} as staged_rows,
-        {{ mqx_count_if("row_outcome = 'set_aside'") }} as set_aside_rows,
-        {{ mqx_count_if("row_outcome = 'deleted'") }} as deleted_rows,
-        {{ mqx_count_if("row_outcome = 'duplicate'") }} as duplicate_rows
-    from {{ ref(base.model) }}
-),
+    {{ base.model }} as (
+        select
+            '{{ base.source }}' as source_name,
+            '{{ base.table }}' as source_table,
+            count(*) as raw_rows,
+            {{ mqx_count_if("row_outcome = 'staged'") }} as staged_rows,
+            {{ mqx_count_if("row_outcome = 'set_aside'") }} as set_aside_rows,
+            {{ mqx_count_if("row_outcome = 'deleted'") }} as deleted_rows,
+            {{ mqx_count_if("row_outcome = 'duplicate'") }} as duplicate_rows
+        from {{ ref(base.model) }}
+    ),
 
 {% endfor %}
 

@@ -5,17 +5,17 @@
 with
 
 {% for base in base_models %}
-{{ base.model }} as (
-    select
-        '{{ base.source }}' as source_name,
-        '{{ base.table }}' as source_table,
-        cast(raw_id as {{ dbt.type_string() }}) as raw_id,
-        set_aside_reason,
-        _mqx_file as source_file,
-        _mqx_row_number as source_row_number
-    from {{ ref(base.model) }}
-    where row_outcome = 'set_aside'
-),
+    {{ base.model }} as (
+        select
+            '{{ base.source }}' as source_name,
+            '{{ base.table }}' as source_table,
+            cast(raw_id as {{ dbt.type_string() }}) as raw_id,
+            set_aside_reason,
+            _mqx_file as source_file,
+            _mqx_row_number as source_row_number
+        from {{ ref(base.model) }}
+        where row_outcome = 'set_aside'
+    ),
 
 {% endfor %}
 

@@ -22,7 +22,9 @@ bot_user_agents as (
 ),
 
 user_agents as (
-    select distinct user_agent
+    select distinct
+        user_agent,
+        lower(trim(user_agent)) as user_agent_text
     from pages
     where user_agent is not null
 ),
@@ -48,18 +50,21 @@ user_agent_matches as (
         patterns.user_agent_pattern,
         row_number() over (
             partition by user_agents.user_agent
-            order by patterns.bot_kind asc nulls last,
+            order by
+                patterns.bot_kind asc nulls last,
                 patterns.user_agent_pattern asc nulls last
         ) as match_rank
     from user_agents
     inner join patterns
         on (
             patterns.is_exact_pattern
-            and lower(trim(user_agents.user_agent)) = patterns.pattern_text
+            and user_agents.user_agent_text = patterns.pattern_text
         )
         or (
             not patterns.is_exact_pattern
-            and {{ dbt.position('patterns.pattern_text', 'lower(user_agents.user_agent)') }} > 0
+            and {{ dbt.position(
+                'patterns.pattern_text', 'user_agents.user_agent_text'
+            ) }} > 0
         )
 ),
 

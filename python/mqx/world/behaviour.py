@@ -160,9 +160,13 @@ def episode_activity(ch: Chunk, episodes: pd.DataFrame, pages: PageParts, forms:
     members = ppl.groupby("acc_local").indices
     persona = ppl["persona"].to_numpy()
     mk = ppl["marketo_id"].to_numpy()
-    who = ppl["who_id"].to_numpy()
+    # pandas stores missing ids as NaN, not None: test presence with notna
+    has_who = ppl["who_id"].notna().to_numpy()
     contact = ppl["contact_id"].to_numpy()
-    conv_lead = ppl["converted_lead_id"].to_numpy()
+    has_contact = ppl["contact_id"].notna().to_numpy()
+    has_conv_lead = ppl["converted_lead_id"].notna().to_numpy()
+    acc_ids = acc["account_id"].to_numpy()
+    person_acc = ppl["account_id"].to_numpy()
     ident = ppl["identified"].to_numpy()
     ip = ppl["ip"].to_numpy()
     ua_idx = ppl["browser_ua"].to_numpy()
@@ -213,7 +217,7 @@ def episode_activity(ch: Chunk, episodes: pd.DataFrame, pages: PageParts, forms:
             b = raiser[int(rng.integers(0, len(raiser)))]
             t = int(ep.start_ms + span // 3 + rng.integers(0, span - span // 3))
             forms.add(int(b), t, c.HAND_RAISE_FORMS[int(rng.integers(0, 4))])
-            if who[b] is not None and rng.random() < 0.85:
+            if has_who[b] and rng.random() < 0.85:
                 t_task = t + int(lognormal_delay_ms(rng, 1, 5.0, 1.1)[0])
                 touch_who.append(b), touch_ts.append(t_task), touch_kind.append("call")
                 if rng.random() < 0.45:
@@ -221,7 +225,7 @@ def episode_activity(ch: Chunk, episodes: pd.DataFrame, pages: PageParts, forms:
                     touch_ts.append(t_task + int(rng.integers(1, 8)) * MS_PER_DAY)
                     touch_kind.append("meeting")
         elif rng.random() < 0.2:
-            reach = [b for b in buyers if who[b] is not None]
+            reach = [b for b in buyers if has_who[b]]
             if reach:
                 b = reach[0]
                 touch_who.append(b)
@@ -251,11 +255,15 @@ def episode_activity(ch: Chunk, episodes: pd.DataFrame, pages: PageParts, forms:
         ch.add("salesforce", "opportunity", opp)
         ep_opp[np.array(opp_ep)] = opp["id"].to_numpy()
         ocr_rows = []
+        opp_account = dict(
+            zip(opp["id"].tolist(), acc_ids[np.array(opp_acc)].tolist(), strict=True)
+        )
         for oid, buyers in zip(opp["id"].tolist(), ocr_plan, strict=True):
-            roles = [b for b in buyers if contact[b] is not None]
+            # roles only for real contacts of the opportunity's own account
+            roles = [b for b in buyers if has_contact[b] and person_acc[b] == opp_account[oid]]
             for j, b in enumerate(roles):
                 ocr_rows.append((oid, contact[b], ROLE_BY_PERSONA[persona[b]], j == 0))
-                if conv_lead[b] is not None:
+                if has_conv_lead[b]:
                     conv_opp.setdefault(contact[b], oid)
         if ocr_rows:
             o = np.array(ocr_rows, dtype=object)
@@ -268,7 +276,7 @@ def episode_activity(ch: Chunk, episodes: pd.DataFrame, pages: PageParts, forms:
                         "opportunity_id": o[:, 0],
                         "contact_id": o[:, 1],
                         "role": o[:, 2],
-                        "is_primary": bools(o[:, 3].astype(bool), rng, ch.cfg.dirt * 5),
+                        "is_primary": bools(o[:, 3].astype(bool), rng),
                         "is_deleted": bools(np.zeros(len(o), bool), rng),
                     }
                 ),
@@ -320,12 +328,28 @@ def g2_table(ch: Chunk, rows: list[tuple]) -> None:
             "category_name": "Sales Engagement",
             "left_product_name": left,
             "right_product_name": right,
-            "visitor_count": int_ids(1 + rng.poisson(0.6, n)),
-            "total_activity": int_ids(1 + rng.poisson(2.0, n)),
-            "company_intent_score": int_ids(rng.integers(10, 100, n)),
+            "visitor_count": 1 + rng.poisson(0.6, n),
+            "total_activity": 1 + rng.poisson(2.0, n),
+            "company_intent_score": rng.integers(10, 100, n),
         }
     ).iloc[order]
-    ch.add("g2", "buyer_intent", frame.reset_index(drop=True))
+    # G2's export has one row per (day, company, signal, products): activity that falls on
+    # the same key is one row with the counts added up
+    key = [
+        "day",
+        "company_domain",
+        "signal_type",
+        "product_name",
+        "category_name",
+        "left_product_name",
+        "right_product_name",
+    ]
+    agg = {col: "first" for col in frame.columns if col not in key}
+    agg.update(visitor_count="sum", total_activity="sum", company_intent_score="max")
+    frame = frame.groupby(key, sort=False, dropna=False).agg(agg).reset_index()[frame.columns]
+    for col in ("visitor_count", "total_activity", "company_intent_score"):
+        frame[col] = int_ids(frame[col].to_numpy())
+    ch.add("g2", "buyer_intent", frame)
 
 
 def bombora(ch: Chunk, in_market: np.ndarray) -> pd.DataFrame:
@@ -479,8 +503,10 @@ def build_pages(ch: Chunk, pages: PageParts) -> None:
                 "referrer": referrer,
                 "context_user_agent": cols["ua"],
                 "timestamp": fmt_ts(ts, rng, utc_share=0.01),
-                "received_at": fmt_ts(ts + rng.integers(50, 4000, n)),
-                "uuid_ts": fmt_ts(ts + rng.integers(3_600_000, 7_200_000, n)),
+                "received_at": fmt_ts(np.minimum(ts + rng.integers(50, 4000, n), ch.end_ms)),
+                "uuid_ts": fmt_ts(
+                    np.minimum(ts + rng.integers(3_600_000, 7_200_000, n), ch.end_ms)
+                ),
             }
         ),
     )
@@ -563,8 +589,8 @@ def build_forms(ch: Chunk, forms: FormParts) -> None:
                 "anonymous_id": ppl["anonymous_id"].to_numpy()[person],
                 "user_id": ppl["marketo_key"].to_numpy()[person],
                 "email": ppl["email"].to_numpy()[person],
-                "timestamp": fmt_ts(ts + 500, rng),
-                "received_at": fmt_ts(ts + 2500),
+                "timestamp": fmt_ts(np.minimum(ts + 500, ch.end_ms), rng),
+                "received_at": fmt_ts(np.minimum(ts + 2500, ch.end_ms)),
             }
         ),
     )
@@ -584,7 +610,7 @@ def identifies_for_known(ch: Chunk) -> None:
                 "user_id": ppl["marketo_key"].to_numpy()[m],
                 "email": ppl["email"].to_numpy()[m],
                 "timestamp": fmt_ts(ts, rng),
-                "received_at": fmt_ts(ts + 2500),
+                "received_at": fmt_ts(np.minimum(ts + 2500, ch.end_ms)),
             }
         ),
     )
@@ -634,8 +660,11 @@ def campaign_members(ch: Chunk, campaigns: pd.DataFrame) -> None:
     webinar = ctype[ci] == "Webinar"
     attended = rng.random(n) < 0.45
     status = np.where(webinar, np.where(attended, "Attended", "Registered"), "Responded")
+    # nobody has attended or responded to a campaign that starts after the world ends
+    status = np.where(start > ch.end_ms, "Registered", status)
     responded = status != "Registered"
     created = start - rng.integers(1, 15, n) * MS_PER_DAY
+    created = np.minimum(created, ch.end_ms - rng.integers(0, MS_PER_DAY // 1000, n) * 1000)
     is_contact = ppl["sf_kind"].to_numpy()[p] == "contact"
     ch.add(
         "salesforce",
@@ -647,7 +676,7 @@ def campaign_members(ch: Chunk, campaigns: pd.DataFrame) -> None:
                 "lead_id": np.where(is_contact, None, ppl["lead_id"].to_numpy()[p]),
                 "contact_id": np.where(is_contact, ppl["contact_id"].to_numpy()[p], None),
                 "status": status,
-                "has_responded": bools(responded, rng, ch.cfg.dirt * 5),
+                "has_responded": bools(responded, rng),
                 "first_responded_date": np.where(responded, fmt_date(start), None),
                 "created_date": fmt_ts(created, rng),
                 "is_deleted": bools(np.zeros(n, bool), rng),

@@ -53,10 +53,24 @@ def assign_identities(ch: Chunk) -> None:
     ppl["company"] = company
 
 
-def synced(ch: Chunk, n: int) -> np.ndarray:
-    """``_fivetran_synced`` values: within the last days before the world's end."""
-    ms = ch.end_ms - ch.rng.integers(1, 10 * MS_PER_DAY // 1000, n) * 1000
-    return fmt_ts(ms)
+RESYNC_ROOM_MS = 3_600_000
+
+
+def synced_ms(ch: Chunk, modified_ms: np.ndarray) -> np.ndarray:
+    """When the connector copied each record: the initial sync in the world's last days,
+    or minutes after the record's last change if that came later; never before the
+    change, and never in the world's last hour (kept free for re-sync copies)."""
+    modified = np.asarray(modified_ms, dtype=np.int64)
+    n = len(modified)
+    initial = ch.end_ms - ch.rng.integers(1, 10 * MS_PER_DAY // 1000, n) * 1000
+    after_change = modified + ch.rng.integers(60, 2 * 3600, n) * 1000
+    ms = np.minimum(np.maximum(initial, after_change), ch.end_ms - RESYNC_ROOM_MS)
+    return np.maximum(ms, modified)
+
+
+def synced(ch: Chunk, modified_ms: np.ndarray) -> np.ndarray:
+    """``_fivetran_synced`` text for records last changed at ``modified_ms``."""
+    return fmt_ts(synced_ms(ch, modified_ms))
 
 
 def account_table(ch: Chunk) -> pd.DataFrame:
@@ -79,8 +93,8 @@ def account_table(ch: Chunk) -> pd.DataFrame:
             "phone": ("+1 555 01" + pd.Series(rng.integers(10, 99, n)).astype(str)).to_numpy(
                 object
             ),
-            "is_deleted": bools(np.zeros(n, bool), rng, ch.cfg.dirt * 5),
-            "_fivetran_synced": synced(ch, n),
+            "is_deleted": bools(np.zeros(n, bool), rng),
+            "_fivetran_synced": synced(ch, acc["created_ms"].to_numpy()),
         }
     )
 
@@ -99,8 +113,8 @@ def contact_table(ch: Chunk) -> pd.DataFrame:
             "title": p["title"].to_numpy(),
             "lead_source": choice(rng, c.LEAD_SOURCES, n),
             "has_opted_out_of_email": bools(~p["subscribed"].to_numpy(), rng),
-            "is_deleted": bools(np.zeros(n, bool), rng, ch.cfg.dirt * 5),
-            "_fivetran_synced": synced(ch, n),
+            "is_deleted": bools(np.zeros(n, bool), rng),
+            "_fivetran_synced": synced(ch, p["created_ms"].to_numpy()),
         }
     )
 
@@ -166,15 +180,15 @@ def lead_table(ch: Chunk, conv_opp: dict[str, str]) -> pd.DataFrame:
             "country": from_acc("country"),
             "status": status,
             "lead_source": choice(rng, c.LEAD_SOURCES, n),
-            "is_converted": bools(is_conv, rng, ch.cfg.dirt * 5),
+            "is_converted": bools(is_conv, rng),
             "converted_date": np.where(is_conv, fmt_date(conv_date), None),
             "converted_account_id": np.where(is_conv, both["account_id"].to_numpy(), None),
             "converted_contact_id": np.where(is_conv, both["contact_id"].to_numpy(), None),
             "converted_opportunity_id": conv_opp_ids,
             "rejection_reason_c": reason,
             "owner_id": choice(rng, c.SALES_REPS, n),
-            "is_deleted": bools(np.zeros(n, bool), rng, ch.cfg.dirt * 5),
-            "_fivetran_synced": synced(ch, n),
+            "is_deleted": bools(np.zeros(n, bool), rng),
+            "_fivetran_synced": synced(ch, np.maximum(created, conv_date)),
         }
     ).iloc[: n_open + n_conv]
 
@@ -201,7 +215,7 @@ def marketo_lead_table(ch: Chunk) -> pd.DataFrame:
             "sfdc_account_id": np.where(p["sf_kind"] == "contact", p["account_id"], None),
             "unsubscribed": bools(~p["subscribed"].to_numpy(), rng),
             "lead_score": int_ids(legacy),
-            "_fivetran_synced": synced(ch, n),
+            "_fivetran_synced": synced(ch, updated),
         }
     )
 
@@ -234,15 +248,17 @@ def opportunities(
             "name": names,
             "amount": pd.Series(amount).map(lambda v: f"{v:.2f}").to_numpy(dtype=object),
             "stage_name": stage,
-            "is_closed": bools(closed, rng, ch.cfg.dirt * 5),
-            "is_won": bools(won, rng, ch.cfg.dirt * 5),
+            "is_closed": bools(closed, rng),
+            "is_won": bools(won, rng),
             "close_date": fmt_date(close),
             "type": opp_type,
             "lead_source": choice(rng, c.LEAD_SOURCES, n),
             "owner_id": acc["owner_id"].to_numpy()[acc_local],
             "forecast_category": np.where(closed, np.where(won, "Closed", "Omitted"), "Pipeline"),
             "is_deleted": bools(np.zeros(n, bool), rng),
-            "_fivetran_synced": synced(ch, n),
+            "_fivetran_synced": synced(
+                ch, np.where(closed, np.maximum(close, created_ms), created_ms)
+            ),
         }
     )
 
@@ -275,20 +291,21 @@ def touches(ch: Chunk, who: np.ndarray, ts_ms: np.ndarray, kind: np.ndarray) -> 
                     "status": "Completed",
                     "activity_date": fmt_date(ts_ms[t]),
                     "is_deleted": bools(np.zeros(len(t), bool), rng),
-                    "_fivetran_synced": synced(ch, len(t)),
+                    "_fivetran_synced": synced(ch, ts_ms[t]),
                 }
             ),
         )
     e = np.flatnonzero(~is_task)
     if len(e):
         etype = np.where(kind[e] == "meeting", "Meeting", "Call").astype(object)
+        e_created = ts_ms[e] - rng.integers(1, 4 * 86400, len(e)) * 1000
         ch.add(
             "salesforce",
             "event",
             pd.DataFrame(
                 {
                     "id": sf_ids("00U", ch.counters.take("event", len(e))),
-                    "created_date": fmt_ts(ts_ms[e] - rng.integers(1, 4 * 86400, len(e)) * 1000),
+                    "created_date": fmt_ts(e_created),
                     "who_id": who_id[e],
                     "what_id": None,
                     "account_id": acct[e],
@@ -298,7 +315,7 @@ def touches(ch: Chunk, who: np.ndarray, ts_ms: np.ndarray, kind: np.ndarray) -> 
                     "start_date_time": fmt_ts(ts_ms[e], rng, frac=False),
                     "duration_in_minutes": choice(rng, ["30", "45", "60"], len(e)),
                     "is_deleted": bools(np.zeros(len(e), bool), rng),
-                    "_fivetran_synced": synced(ch, len(e)),
+                    "_fivetran_synced": synced(ch, ts_ms[e]),
                 }
             ),
         )

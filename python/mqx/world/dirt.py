@@ -1,4 +1,10 @@
-"""Connector dirt: re-syncs, soft deletes, null ids, bad timestamps and messy values."""
+"""Connector dirt: re-syncs, soft deletes, null ids, bad timestamps and messy values.
+
+Every row given dirt is recorded in truth ``dirty_rows`` with what staging must do with
+it: ``set_aside`` (kept aside with a reason), ``deleted`` (soft delete), ``duplicate``
+(the older copies of a re-synced id) or ``cleaned`` (staged after normalisation). A row
+carries at most one kind of dirt, so each recorded row has exactly one expected outcome.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,23 @@ BAD_TS_TABLES = [
     ("salesforce", "task", "created_date"),
     ("segment", "pages", "timestamp"),
 ]
+# records "created" years after the world ends: a clock or import bug, never real
+FUTURE_TABLES = [("salesforce", t) for t in ("contact", "lead", "task")]
+FUTURE_YEAR_MS = 1_893_456_000_000  # 2030-01-01 00:00:00 UTC
+# a required foreign key left empty
+NULL_FK_TABLES = [
+    ("salesforce", "opportunity_contact_role", "contact_id"),
+    ("salesforce", "campaign_member", "campaign_id"),
+    ("marketo", "activity_fill_out_form", "lead_id"),
+]
+# booleans spelled the other ways the contract allows (staged, value unchanged)
+BOOL_TABLES = [
+    ("salesforce", "account", "is_deleted"),
+    ("salesforce", "lead", "is_converted"),
+    ("salesforce", "opportunity", "is_closed"),
+    ("salesforce", "opportunity_contact_role", "is_primary"),
+    ("salesforce", "campaign_member", "has_responded"),
+]
 EMAIL_TABLES = [("salesforce", "contact"), ("salesforce", "lead"), ("marketo", "lead")]
 
 
@@ -38,14 +61,14 @@ class _Picker:
         self.free: dict[tuple[str, str], list[int]] = {}
 
     def take(self, key: tuple[str, str], k: int, avoid: set[int] | None = None) -> np.ndarray:
+        """``k`` rows not yet given dirt and not in ``avoid`` (avoided rows stay free)."""
         if key not in self.free:
             n = len(self.ch.table(*key))
             self.free[key] = self.ch.rng.permutation(n).tolist()
         pool = self.free[key]
-        if avoid:
-            pool[:] = [i for i in pool if i not in avoid]
-        k = min(k, len(pool))
-        picked, pool[:] = pool[:k], pool[k:]
+        picked = [i for i in pool if not avoid or i not in avoid][:k]
+        chosen = set(picked)
+        pool[:] = [i for i in pool if i not in chosen]
         return np.array(sorted(picked), dtype=np.int64)
 
 
@@ -93,11 +116,22 @@ def apply_dirt(ch: Chunk) -> None:
         df.loc[rows, "is_deleted"] = rng.choice(["true", "TRUE", "1"], len(rows))
         records += [(*key, rid, "soft_delete", "deleted") for rid in df.loc[rows, "id"]]
 
+    contacts = frames.get(("salesforce", "contact"))
+    roles = frames.get(("salesforce", "opportunity_contact_role"))
+    role_contacts: set[int] = set()
+    if contacts is not None and roles is not None and len(contacts) and len(roles):
+        referenced = contacts["id"].isin(set(roles["contact_id"].dropna())).to_numpy()
+        role_contacts = set(np.flatnonzero(referenced).tolist())
+
+    # set-aside dirt never hits a contact that an opportunity role points at
+    def avoid_for(key: tuple[str, str]) -> set[int] | None:
+        return role_contacts if key == ("salesforce", "contact") else None
+
     for key in NULL_ID_TABLES:
         df = frames.get(key)
         if df is None or not len(df):
             continue
-        rows = picker.take(key, _count(ch, len(df)))
+        rows = picker.take(key, _count(ch, len(df)), avoid_for(key))
         detail = df.loc[rows, "created_date"].tolist()
         df.loc[rows, "id"] = None
         records += [(*key, None, "null_id", "set_aside", d) for d in detail]
@@ -106,9 +140,21 @@ def apply_dirt(ch: Chunk) -> None:
         df = frames.get((src, tbl))
         if df is None or not len(df):
             continue
-        rows = picker.take((src, tbl), _count(ch, len(df)))
+        rows = picker.take((src, tbl), _count(ch, len(df)), avoid_for((src, tbl)))
         df.loc[rows, col] = rng.choice(["not a date", "2026-13-45", "31/02/2026"], len(rows))
         records += [(src, tbl, rid, "bad_timestamp", "set_aside") for rid in df.loc[rows, "id"]]
+
+    for key in FUTURE_TABLES:
+        df = frames.get(key)
+        if df is None or not len(df):
+            continue
+        rows = picker.take(key, _count(ch, len(df)), avoid_for(key))
+        future = FUTURE_YEAR_MS + rng.integers(0, 365 * 86_400, len(rows)) * 1000
+        df.loc[rows, "created_date"] = fmt_ts(future)
+        records += [
+            (*key, rid, "future_created_date", "set_aside", d)
+            for rid, d in zip(df.loc[rows, "id"], df.loc[rows, "created_date"], strict=True)
+        ]
 
     opp = frames.get(("salesforce", "opportunity"))
     if opp is not None and len(opp):
@@ -117,6 +163,38 @@ def apply_dirt(ch: Chunk) -> None:
         records += [
             ("salesforce", "opportunity", rid, "bad_amount", "set_aside")
             for rid in opp.loc[rows, "id"]
+        ]
+        rows = picker.take(("salesforce", "opportunity"), _count(ch, len(opp)))
+        opp.loc[rows, "amount"] = [f"-{float(v):.2f}" for v in opp.loc[rows, "amount"]]
+        records += [
+            ("salesforce", "opportunity", rid, "negative_amount", "set_aside", amount)
+            for rid, amount in zip(opp.loc[rows, "id"], opp.loc[rows, "amount"], strict=True)
+        ]
+
+    for src, tbl, col in NULL_FK_TABLES:
+        df = frames.get((src, tbl))
+        if df is None or not len(df):
+            continue
+        rows = picker.take((src, tbl), _count(ch, len(df)))
+        df.loc[rows, col] = None
+        records += [
+            (src, tbl, rid, "null_foreign_key", "set_aside", col) for rid in df.loc[rows, "id"]
+        ]
+
+    for src, tbl, col in BOOL_TABLES:
+        df = frames.get((src, tbl))
+        if df is None or not len(df):
+            continue
+        rows = picker.take((src, tbl), _count(ch, len(df)) * 2)
+        truthy = df.loc[rows, col].str.lower().isin(["true", "1"]).to_numpy()
+        digits = rng.random(len(rows)) < 0.5
+        spelled = np.where(
+            digits, np.where(truthy, "1", "0"), np.where(truthy, "TRUE", "FALSE")
+        ).astype(object)
+        df.loc[rows, col] = spelled
+        records += [
+            (src, tbl, rid, "messy_boolean", "cleaned", f"{col}={v}")
+            for rid, v in zip(df.loc[rows, "id"], spelled, strict=True)
         ]
 
     for key in EMAIL_TABLES:
@@ -136,7 +214,16 @@ def apply_dirt(ch: Chunk) -> None:
         rows = picker.take(key, _count(ch, len(df)))
         copies = df.loc[rows].copy()
         if "_fivetran_synced" in copies:
-            later = ch.end_ms + rng.integers(3_600, 86_400, len(copies)) * 1000
+            # the re-sync copy lands after the original sync, still before the world ends
+            first = (
+                pd.to_datetime(copies["_fivetran_synced"].str.replace(" UTC", ""))
+                .to_numpy()
+                .astype("datetime64[ms]")
+                .astype(np.int64)
+            )
+            room = first <= ch.end_ms - 2_000
+            copies, first = copies[room], first[room]
+            later = first + rng.integers(1_000, ch.end_ms - first + 1)
             copies["_fivetran_synced"] = fmt_ts(later)
         if change and len(copies):
             altered = rng.random(len(copies)) < 0.5

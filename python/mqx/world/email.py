@@ -150,8 +150,10 @@ def email_activity(ch: Chunk, cat: pd.DataFrame) -> dict[str, float]:
 
     ch.add("marketo", "activity_send_email", base_frame(p, ei, send, "send"))
     delivered = rng.random(len(p)) < 0.975
+    delay_ms = rng.integers(1_000, 90_000, len(p))
+    delivered &= send + delay_ms <= ch.end_ms
     dp, de = p[delivered], ei[delivered]
-    dms = send[delivered] + rng.integers(1_000, 90_000, len(dp))
+    dms = send[delivered] + delay_ms[delivered]
     ch.add("marketo", "activity_email_delivered", base_frame(dp, de, dms, "delivered"))
     nd = len(dp)
 
@@ -324,7 +326,9 @@ def _write_engagement(
     links: np.ndarray,
 ) -> None:
     rng, ppl = ch.rng, ch.people
+    # activity that would land after the world ends has not happened yet
     order = np.argsort(ts, kind="stable")
+    order = order[ts[order] <= ch.end_ms]
     row, ts, ua, kind, flag = row[order], ts[order], ua[order], kind[order], flag[order]
     n = len(row)
     pp, ee = dp[row], de[row]

@@ -60,7 +60,11 @@ def segment_of(employees: np.ndarray) -> np.ndarray:
 
 
 def make_accounts(
-    rng: np.random.Generator, global_idx: np.ndarray, start_ms: int, with_competitors: bool
+    rng: np.random.Generator,
+    global_idx: np.ndarray,
+    start_ms: int,
+    end_ms: int,
+    with_competitors: bool,
 ) -> pd.DataFrame:
     """One row per account with the latent truth columns (kind, is_icp, ip range...)."""
     n = len(global_idx)
@@ -116,7 +120,8 @@ def make_accounts(
     revenue = employees * rng.lognormal(math.log(180_000), 0.4, n)
     created = start_ms - rng.integers(1, 1100, n) * MS_PER_DAY + rng.integers(0, MS_PER_DAY, n)
     late = rng.random(n) < 0.12  # some accounts created during the window
-    created[late] = start_ms + rng.integers(0, 200, int(late.sum())) * MS_PER_DAY
+    late_days = max(1, min(200, (end_ms - start_ms) // MS_PER_DAY))
+    created[late] = start_ms + rng.integers(0, late_days, int(late.sum())) * MS_PER_DAY
 
     gi = global_idx.astype(np.int64)
     octet1 = np.array(IP_FIRST_OCTETS)[gi % len(IP_FIRST_OCTETS)]

@@ -260,9 +260,11 @@ def generate(cfg: c.WorldConfig) -> dict[str, Any]:
     for k in range(n_chunks):
         lo, hi = k * cfg.chunk_size, min(cfg.accounts, (k + 1) * cfg.chunk_size)
         rng = rng_for(cfg.seed, "chunk", k)
-        accounts = make_accounts(rng, np.arange(lo, hi), start_ms, with_competitors=(k == 0))
+        accounts = make_accounts(
+            rng, np.arange(lo, hi), start_ms, end_ms, with_competitors=(k == 0)
+        )
         accounts["account_id"] = sf_ids("001", counters.take("account", len(accounts)))
-        people = make_people(rng, accounts, person_next, start_ms)
+        people = make_people(rng, accounts, person_next, start_ms, end_ms)
         person_next += len(people)
         ch = Chunk(
             cfg=cfg,

@@ -33,9 +33,16 @@ def _emails(first: np.ndarray, last: np.ndarray, domain: np.ndarray, style: np.n
 
 
 def make_people(
-    rng: np.random.Generator, accounts: pd.DataFrame, first_person_idx: int, start_ms: int
+    rng: np.random.Generator,
+    accounts: pd.DataFrame,
+    first_person_idx: int,
+    start_ms: int,
+    end_ms: int,
 ) -> pd.DataFrame:
-    """People at accounts plus unattached students and free-mail sign-ups."""
+    """People at accounts plus unattached students and free-mail sign-ups.
+
+    Everyone is created by ``end_ms``: within 500 days of their account's creation (or of
+    the unattached pool's start), but never after the world ends."""
     counts = _people_per_account(rng, accounts["kind"].to_numpy())
     acc_local = np.repeat(np.arange(len(accounts)), counts)
     n_acc_people = len(acc_local)
@@ -105,7 +112,8 @@ def make_people(
     base = np.where(
         acc_local >= 0, acc_created[np.maximum(acc_local, 0)], start_ms - 400 * MS_PER_DAY
     )
-    created = base + rng.integers(0, 500, n) * MS_PER_DAY + rng.integers(0, MS_PER_DAY, n)
+    room = np.clip(end_ms - base, 0, 500 * MS_PER_DAY)
+    created = base + (rng.random(n) * room).astype(np.int64)
 
     engagement = rng.lognormal(0.0, 0.8, n)
     engagement[heavy] *= 8.0

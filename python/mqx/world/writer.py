@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import shutil
 from pathlib import Path
@@ -22,6 +23,9 @@ BOMBORA_HEADER = (
     "Bucket Code"
 )
 BOM_TABLE = ("salesforce", "contact")
+# CSV mode: one table written with Windows line endings, one part file gzip-compressed
+CRLF_TABLE = ("salesforce", "lead")
+GZIP_TABLE = ("marketo", "activity_email_delivered")
 
 
 class WorldExistsError(RuntimeError):
@@ -66,11 +70,11 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=[str(c_) for c_ in frame.columns])
 
 
-def csv_bytes(table: pa.Table, header: str | None = None) -> bytes:
+def csv_bytes(table: pa.Table, header: str | None = None, eol: str = "\n") -> bytes:
     buf = io.BytesIO()
-    opts = pcsv.WriteOptions(include_header=False, quoting_style="needed")
+    opts = pcsv.WriteOptions(include_header=False, quoting_style="needed", eol=eol)
     pcsv.write_csv(table, buf, opts)
-    head = (header if header is not None else ",".join(table.column_names)) + "\n"
+    head = (header if header is not None else ",".join(table.column_names)) + eol
     return head.encode() + buf.getvalue()
 
 
@@ -96,10 +100,14 @@ class Writer:
         if self.cfg.format == "parquet":
             pq.write_table(tbl, folder / f"part-{part:05d}.parquet", compression="zstd")
         else:
-            data = csv_bytes(tbl)
+            data = csv_bytes(tbl, eol="\r\n" if (source, table) == CRLF_TABLE else "\n")
             if (source, table) == BOM_TABLE and part == 0:
                 data = BOM + data
-            (folder / f"part-{part:05d}.csv").write_bytes(data)
+            if (source, table) == GZIP_TABLE and part == 0:
+                # mtime=0 keeps the bytes identical from run to run
+                (folder / f"part-{part:05d}.csv.gz").write_bytes(gzip.compress(data, mtime=0))
+            else:
+                (folder / f"part-{part:05d}.csv").write_bytes(data)
         self.rows[f"{source}.{table}"] += len(frame)
         self.files[f"{source}.{table}"] += 1
 

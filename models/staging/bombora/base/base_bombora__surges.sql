@@ -34,7 +34,7 @@ keyed as (
             when company_domain is not null and topic is not null
                 and week_start_date is not null
                 then cast(week_start_date as {{ dbt.type_string() }})
-                || '|' || company_domain || '|' || lower(topic)
+                    || '|' || company_domain || '|' || lower(topic)
         end as surge_id,
         coalesce(company_domain, '') || '|' || coalesce(topic, '') as raw_id
     from parsed
@@ -48,10 +48,10 @@ checked as (
             when topic is null then 'missing topic'
             when week_start_date is null
                 then 'no week date (file name or week_start_date): '
-                || coalesce(raw_week_start_date, coalesce(_mqx_file, 'NULL'))
+                    || coalesce(raw_week_start_date, coalesce(_mqx_file, 'NULL'))
             when composite_score is null
                 then 'unparseable composite_score: '
-                || coalesce(raw_composite_score, 'NULL')
+                    || coalesce(raw_composite_score, 'NULL')
             when composite_score < 0 or composite_score > 100
                 then 'composite_score outside 0-100: ' || raw_composite_score
         end as set_aside_reason

@@ -38,11 +38,11 @@ keyed as (
             when company_domain is not null and signal_type is not null
                 and signal_date is not null
                 then cast(signal_date as {{ dbt.type_string() }})
-                || '|' || company_domain || '|' || signal_type
-                || '|' || coalesce(product_name, '')
-                || '|' || coalesce(category_name, '')
-                || '|' || coalesce(left_product_name, '')
-                || '|' || coalesce(right_product_name, '')
+                    || '|' || company_domain || '|' || signal_type
+                    || '|' || coalesce(product_name, '')
+                    || '|' || coalesce(category_name, '')
+                    || '|' || coalesce(left_product_name, '')
+                    || '|' || coalesce(right_product_name, '')
         end as g2_signal_id,
         coalesce(raw_day, '') || '|' || coalesce(company_domain, '')
         || '|' || coalesce(signal_type, '') as raw_id

@@ -128,31 +128,36 @@ neighbours as (
         *,
         max(case when is_activity = 1 then occurred_ms end) over (
             partition by marketo_lead_id, campaign_key, template_key
-            order by occurred_ms asc nulls last, event_order asc nulls last,
+            order by
+                occurred_ms asc nulls last, event_order asc nulls last,
                 event_id asc nulls last
             rows between unbounded preceding and 1 preceding
         ) as previous_activity_ms,
         min(case when is_activity = 1 then occurred_ms end) over (
             partition by marketo_lead_id, campaign_key, template_key
-            order by occurred_ms asc nulls last, event_order asc nulls last,
+            order by
+                occurred_ms asc nulls last, event_order asc nulls last,
                 event_id asc nulls last
             rows between 1 following and unbounded following
         ) as next_activity_ms,
         max(case when activity_type = 'delivery' then occurred_ms end) over (
             partition by marketo_lead_id, campaign_key, template_key
-            order by occurred_ms asc nulls last, event_order asc nulls last,
+            order by
+                occurred_ms asc nulls last, event_order asc nulls last,
                 event_id asc nulls last
             rows between unbounded preceding and current row
         ) as delivered_ms,
         max(case when activity_type = 'delivery' then occurred_at end) over (
             partition by marketo_lead_id, campaign_key, template_key
-            order by occurred_ms asc nulls last, event_order asc nulls last,
+            order by
+                occurred_ms asc nulls last, event_order asc nulls last,
                 event_id asc nulls last
             rows between unbounded preceding and current row
         ) as delivered_at,
         max(case when activity_type = 'open' then occurred_ms end) over (
             partition by marketo_lead_id, campaign_key, template_key
-            order by occurred_ms asc nulls last, event_order asc nulls last,
+            order by
+                occurred_ms asc nulls last, event_order asc nulls last,
                 event_id asc nulls last
             rows between unbounded preceding and current row
         ) as last_open_ms,
@@ -169,7 +174,9 @@ activities as (
 
 -- bot_user_agent: each distinct user agent against the list, once.
 user_agents as (
-    select distinct user_agent
+    select distinct
+        user_agent,
+        lower(trim(user_agent)) as user_agent_text
     from activities
     where user_agent is not null
 ),
@@ -195,18 +202,21 @@ user_agent_matches as (
         patterns.user_agent_pattern,
         row_number() over (
             partition by user_agents.user_agent
-            order by patterns.bot_kind asc nulls last,
+            order by
+                patterns.bot_kind asc nulls last,
                 patterns.user_agent_pattern asc nulls last
         ) as match_rank
     from user_agents
     inner join patterns
         on (
             patterns.is_exact_pattern
-            and lower(trim(user_agents.user_agent)) = patterns.pattern_text
+            and user_agents.user_agent_text = patterns.pattern_text
         )
         or (
             not patterns.is_exact_pattern
-            and {{ dbt.position('patterns.pattern_text', 'lower(user_agents.user_agent)') }} > 0
+            and {{ dbt.position(
+                'patterns.pattern_text', 'user_agents.user_agent_text'
+            ) }} > 0
         )
 ),
 
@@ -240,10 +250,10 @@ link_burst_starts as (
     from clicks as window_start
     inner join clicks as window_click
         on window_start.marketo_lead_id = window_click.marketo_lead_id
-        and window_start.campaign_key = window_click.campaign_key
-        and window_start.template_key = window_click.template_key
-        and window_click.occurred_ms >= window_start.occurred_ms
-        and window_click.occurred_ms <= window_start.occurred_ms + {{ all_links_ms }}
+            and window_start.campaign_key = window_click.campaign_key
+            and window_start.template_key = window_click.template_key
+            and window_start.occurred_ms <= window_click.occurred_ms
+            and window_click.occurred_ms <= window_start.occurred_ms + {{ all_links_ms }}
     group by window_start.event_id
     having count(distinct window_click.link_url) >= {{ all_links_min }}
 ),
@@ -310,7 +320,7 @@ fired as (
         || case when is_soon_after_delivery then ',soon_after_delivery' else '' end
         || case when is_all_links_at_once then ',all_links_at_once' else '' end
         || case when is_click_without_open then ',click_without_open' else '' end
-        as rules_fired_list
+            as rules_fired_list
     from rules
 ),
 

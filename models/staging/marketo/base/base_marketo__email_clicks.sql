@@ -44,7 +44,9 @@ checked as (
 ),
 
 final as (
-    {{ mqx_resolve_rows('checked', 'email_click_id', synced_column='fivetran_synced_at') }}
+    {{ mqx_resolve_rows(
+        'checked', 'email_click_id', synced_column='fivetran_synced_at'
+    ) }}
 )
 
 select * from final

@@ -1,6 +1,6 @@
--- Every raw Marketo email delivery (activity_email_delivered) row, parsed, with its outcome
--- (staged / set aside / duplicate re-sync). stg_marketo__email_deliveries keeps the staged
--- rows; stg_audit__rows_set_aside lists the rest.
+-- Every raw Marketo email delivery (activity_email_delivered) row, parsed, with its
+-- outcome (staged / set aside / duplicate re-sync). stg_marketo__email_deliveries keeps
+-- the staged rows; stg_audit__rows_set_aside lists the rest.
 with
 
 source as (
@@ -35,7 +35,9 @@ checked as (
 ),
 
 final as (
-    {{ mqx_resolve_rows('checked', 'email_delivery_id', synced_column='fivetran_synced_at') }}
+    {{ mqx_resolve_rows(
+        'checked', 'email_delivery_id', synced_column='fivetran_synced_at'
+    ) }}
 )
 
 select * from final

@@ -38,7 +38,9 @@ checked as (
 ),
 
 final as (
-    {{ mqx_resolve_rows('checked', 'form_fill_id', synced_column='fivetran_synced_at') }}
+    {{ mqx_resolve_rows(
+        'checked', 'form_fill_id', synced_column='fivetran_synced_at'
+    ) }}
 )
 
 select * from final

@@ -26,7 +26,8 @@ checked as (
         *,
         case
             when ip is null then 'missing ip'
-            when company_domain is null then 'missing domain: ' || coalesce(raw_domain, 'NULL')
+            when company_domain is null
+                then 'missing domain: ' || coalesce(raw_domain, 'NULL')
             when raw_confidence is not null and confidence is null
                 then 'confidence is not a number: ' || raw_confidence
         end as set_aside_reason

@@ -39,15 +39,28 @@ path_source as (
     from parsed
 ),
 
+url_schemes as (
+    select
+        *,
+        {{ dbt.position("'://'", 'url_no_query') }} as url_scheme_end
+    from path_source
+),
+
 url_hosts as (
     select
         *,
         case
-            when {{ dbt.position("'://'", 'url_no_query') }} > 0
-                then substring(url_no_query, {{ dbt.position("'://'", 'url_no_query') }} + 3)
+            when url_scheme_end > 0 then substring(url_no_query, url_scheme_end + 3)
             else url_no_query
         end as url_after_scheme
-    from path_source
+    from url_schemes
+),
+
+url_paths as (
+    select
+        *,
+        {{ dbt.position("'/'", 'url_after_scheme') }} as url_path_start
+    from url_hosts
 ),
 
 paths as (
@@ -56,14 +69,11 @@ paths as (
         lower(coalesce(
             nullif(trim(path_no_query), ''),
             case
-                when {{ dbt.position("'/'", 'url_after_scheme') }} > 0
-                    then substring(
-                        url_after_scheme, {{ dbt.position("'/'", 'url_after_scheme') }}
-                    )
+                when url_path_start > 0 then substring(url_after_scheme, url_path_start)
                 when url_after_scheme != '' then '/'
             end
         )) as full_path
-    from url_hosts
+    from url_paths
 ),
 
 -- A trailing '/' is dropped ('/pricing/' is '/pricing'), except for the home page '/'.
@@ -71,7 +81,8 @@ normalised as (
     select
         *,
         case
-            when {{ dbt.length('full_path') }} > 1 and {{ dbt.right('full_path', '1') }} = '/'
+            when {{ dbt.length('full_path') }} > 1
+                and {{ dbt.right('full_path', '1') }} = '/'
                 then substring(full_path, 1, {{ dbt.length('full_path') }} - 1)
             else full_path
         end as page_path
