@@ -153,3 +153,25 @@
         ~ select_list | join(', ') ~ ' from (' ~ reader_sql ~ ')'
     ) }}
 {% endmacro %}
+
+
+{#-
+    Where each raw row came from, for the base models: `_mqx_file` and `_mqx_row_number`
+    (its position in the landed table, which also breaks ties between re-sync copies that
+    carry no _fivetran_synced: the last one read wins). The DuckDB landing views provide
+    both; on warehouse targets the connector's tables have neither, so the file is NULL
+    and the row number is assigned in table order.
+-#}
+{% macro mqx_landing_lineage() %}
+    {{ return(adapter.dispatch('mqx_landing_lineage', 'mqx')()) }}
+{% endmacro %}
+
+{% macro duckdb__mqx_landing_lineage() %}
+    _mqx_file,
+    _mqx_row_number
+{% endmacro %}
+
+{% macro default__mqx_landing_lineage() %}
+    cast(null as {{ dbt.type_string() }}) as _mqx_file,
+    row_number() over (order by 1) as _mqx_row_number
+{% endmacro %}

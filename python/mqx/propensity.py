@@ -333,6 +333,10 @@ def coefficients_frame(fits: dict[str, PropensityFit] | Sequence[PropensityFit])
     )
     for column in ("train_from", "train_until", "calibration_until", "test_until"):
         out[column] = out[column].astype(pd.ArrowDtype(pa.date32()))
+    # text columns stay text even when there are no rows (an empty object column would
+    # land in the warehouse as an integer column)
+    for column in ("unit_type", "feature_name", "notes"):
+        out[column] = out[column].astype(pd.ArrowDtype(pa.string()))
     return out
 
 

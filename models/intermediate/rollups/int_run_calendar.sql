@@ -2,7 +2,7 @@
 -- from history_min_weeks into the data up to the run's as-of date, plus the as-of date
 -- itself. Features on an as-of date use only what happened before it. The run's as-of
 -- date is var('as_of_date'), or the day after the latest signal so that a rebuild of
--- the same data gives the same answer.
+-- the same data gives the same answer (today when there are no signals at all).
 with
 
 signal_dates as (
@@ -19,10 +19,11 @@ run as (
         {% if var('as_of_date') %}
             cast('{{ var("as_of_date") }}' as date)
         {% else %}
-            cast({{ dbt.dateadd('day', 1, 'data_end_date') }} as date)
+            coalesce(
+                cast({{ dbt.dateadd('day', 1, 'data_end_date') }} as date), current_date
+            )
         {% endif %} as run_as_of_date
     from signal_dates
-    where data_start_date is not null
 ),
 
 first_monday as (

@@ -2,7 +2,8 @@
 -- coefficients (int_propensity_coefficients):
 --   logit = intercept + sum over features of coefficient x (value - mean) / scale
 --   p     = 1 / (1 + exp(-logit))
--- A unit type without coefficients (no week with a known label yet) scores logit 0.
+-- A unit type without a trained model (no week with a known outcome yet) scores
+-- P(in-market) 0: it can still be a hand-raiser or MEX, never MQX.
 -- int_unit_score_contributions lists the same terms one row per feature, to explain a score.
 {% set features = var('propensity_features') %}
 
@@ -44,13 +45,17 @@ scored as (
         features.*,
         coalesce(model_by_unit_type.intercept, 0)
         {% for feature in features %}
-            + model_by_unit_type.{{ feature }}__coefficient
-            * (
-                cast(coalesce(features.{{ feature }}, 0) as double)
-                - model_by_unit_type.{{ feature }}__mean
+            + coalesce(
+                model_by_unit_type.{{ feature }}__coefficient
+                * (
+                    cast(coalesce(features.{{ feature }}, 0) as double)
+                    - model_by_unit_type.{{ feature }}__mean
+                )
+                / nullif(model_by_unit_type.{{ feature }}__scale, 0),
+                0
             )
-            / nullif(model_by_unit_type.{{ feature }}__scale, 0)
-        {% endfor %} as logit
+        {% endfor %} as logit,
+        model_by_unit_type.intercept is not null as has_propensity_model
     from features
     left join model_by_unit_type on features.unit_type = model_by_unit_type.unit_type
 ),
@@ -58,7 +63,9 @@ scored as (
 final as (
     select
         *,
-        1.0 / (1.0 + exp(-1.0 * logit)) as p_in_market
+        case
+            when has_propensity_model then 1.0 / (1.0 + exp(-1.0 * logit)) else 0.0
+        end as p_in_market
     from scored
 )
 

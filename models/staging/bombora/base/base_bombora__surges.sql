@@ -22,8 +22,7 @@ parsed as (
         {{ mqx_parse_date(mqx_compact_date('week_start_date')) }} as week_start_date,
         composite_score as raw_composite_score,
         week_start_date as raw_week_start_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

@@ -26,8 +26,7 @@ parsed as (
         {{ mqx_parse_number('company_intent_score') }} as company_intent_score,
         {{ mqx_parse_date('day') }} as signal_date,
         day as raw_day,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

@@ -21,8 +21,7 @@ parsed as (
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
         {{ mqx_clean_text('spend_date') }} as raw_spend_date,
         {{ mqx_clean_text('amount_usd') }} as raw_amount_usd,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

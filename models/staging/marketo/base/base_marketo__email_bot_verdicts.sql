@@ -173,11 +173,17 @@ activities as (
 ),
 
 -- bot_user_agent: each distinct user agent against the list, once.
+distinct_user_agents as (
+    select user_agent from email_opens
+    union
+    select user_agent from email_clicks
+),
+
 user_agents as (
-    select distinct
+    select
         user_agent,
         lower(trim(user_agent)) as user_agent_text
-    from activities
+    from distinct_user_agents
     where user_agent is not null
 ),
 
@@ -239,7 +245,7 @@ clicks as (
         template_key,
         link_url,
         occurred_ms
-    from activities
+    from timed
     where activity_type = 'click'
 ),
 

@@ -25,8 +25,7 @@ parsed as (
         id as raw_id,
         {{ mqx_clean_text('first_responded_date') }} as raw_first_responded_date,
         {{ mqx_clean_text('created_date') }} as raw_created_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

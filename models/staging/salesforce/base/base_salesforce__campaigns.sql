@@ -23,8 +23,7 @@ parsed as (
         {{ mqx_clean_text('actual_cost') }} as raw_actual_cost,
         {{ mqx_clean_text('start_date') }} as raw_start_date,
         {{ mqx_clean_text('end_date') }} as raw_end_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

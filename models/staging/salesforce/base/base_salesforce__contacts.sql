@@ -23,8 +23,7 @@ parsed as (
         id as raw_id,
         email as raw_email,
         created_date as raw_created_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

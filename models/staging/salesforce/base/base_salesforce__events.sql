@@ -26,8 +26,7 @@ parsed as (
         id as raw_id,
         {{ mqx_clean_text('start_date_time') }} as raw_start_date_time,
         created_date as raw_created_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

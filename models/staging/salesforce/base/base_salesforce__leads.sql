@@ -49,8 +49,7 @@ parsed as (
         email as raw_email,
         created_date as raw_created_date,
         {{ mqx_clean_text('converted_date') }} as raw_converted_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

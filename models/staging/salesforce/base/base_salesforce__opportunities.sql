@@ -29,8 +29,7 @@ parsed as (
         {{ mqx_clean_text('amount') }} as raw_amount,
         {{ mqx_clean_text('close_date') }} as raw_close_date,
         created_date as raw_created_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

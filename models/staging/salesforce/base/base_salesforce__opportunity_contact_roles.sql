@@ -18,8 +18,7 @@ parsed as (
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
         id as raw_id,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

@@ -27,8 +27,7 @@ parsed as (
         id as raw_id,
         {{ mqx_clean_text('activity_date') }} as raw_activity_date,
         created_date as raw_created_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 
