@@ -158,7 +158,10 @@ labelled as (
     from aggregated
     inner join calendar on aggregated.as_of_date = calendar.as_of_date
     left join people
-        on aggregated.unit_type = 'lead' and aggregated.unit_id = people.person_id
+        -- an equality on one expression keeps this a hash join (a constant filter in a
+        -- left join's condition made DuckDB fall back to a nested loop: 16 s vs 0.02 s)
+        on case when aggregated.unit_type = 'lead' then aggregated.unit_id end
+        = people.person_id
     left join accounts on aggregated.account_id = accounts.account_id
     left join account_labels
         on aggregated.account_id = account_labels.account_id
