@@ -17,8 +17,7 @@ parsed as (
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
         id as raw_id,
         activity_date as raw_activity_date,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

@@ -27,8 +27,7 @@ parsed as (
         {{ mqx_clean_text('email') }} as raw_email,
         {{ mqx_clean_text('created_at') }} as raw_created_at,
         {{ mqx_clean_text('updated_at') }} as raw_updated_at,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

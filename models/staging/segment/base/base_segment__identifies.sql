@@ -16,8 +16,7 @@ parsed as (
         {{ mqx_parse_timestamp('timestamp') }} as identified_at,
         id as raw_id,
         timestamp as raw_timestamp,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

@@ -16,8 +16,7 @@ parsed as (
         ip as raw_id,
         domain as raw_domain,
         {{ mqx_clean_text('confidence') }} as raw_confidence,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 

@@ -23,8 +23,7 @@ parsed as (
         {{ mqx_parse_timestamp('received_at') }} as received_at,
         id as raw_id,
         timestamp as raw_timestamp,
-        _mqx_file,
-        _mqx_row_number
+        {{ mqx_landing_lineage() }}
     from source
 ),
 
