@@ -1,0 +1,392 @@
+-- One row per tier entry: each unbroken spell of weekly as-of dates a unit spent in one
+-- tier, with what sales did and what came of it after the entry. The entry is judged
+-- on the tier it entered, never on a later re-score: an opportunity that follows an
+-- mex spell is credited to that mex entry even if the unit became mqx in between.
+--   tier_entered_at  the first hand-raise of the hand-raise window for hand-raisers (the
+--                    request is what put them there), else the spell's first as-of date
+--                    (the moment the scoring surfaced the unit);
+--   touches          tasks and events on the unit's person (lead units) or on anyone at,
+--                    or on, the unit's account (account and buying-group units);
+--   opportunities    New Business opportunities of the unit's account created at or
+--                    after entry; "within window" = within conversion_window_days.
+{%- set window_days = var('conversion_window_days') %}
+with
+
+weekly as (
+    select
+        unit_type,
+        unit_id,
+        account_id,
+        person_id,
+        owner_id,
+        segment,
+        tier,
+        as_of_date
+    from {{ ref('int_unit_tiers_weekly') }}
+),
+
+calendar as (
+    select distinct
+        as_of_date,
+        run_as_of_date
+    from {{ ref('int_run_calendar') }}
+),
+
+hand_raises as (
+    select
+        unit_type,
+        unit_id,
+        occurred_at
+    from {{ ref('int_unit_signals') }}
+    where signal_class = 'hand_raise'
+),
+
+identifiers as (
+    select
+        identifier,
+        person_id
+    from {{ ref('int_person_identifiers') }}
+    where identifier_type in ('sfdc_contact', 'sfdc_lead')
+),
+
+people as (
+    select
+        person_id,
+        account_id,
+        lead_status
+    from {{ ref('int_people_resolved') }}
+),
+
+tasks as (
+    select
+        task_id,
+        who_id,
+        account_id,
+        created_at,
+        activity_date
+    from {{ ref('stg_salesforce__tasks') }}
+),
+
+events as (
+    select
+        event_id,
+        who_id,
+        account_id,
+        is_meeting,
+        started_at,
+        created_at
+    from {{ ref('stg_salesforce__events') }}
+),
+
+opportunities as (
+    select
+        opportunity_id,
+        account_id,
+        is_won,
+        created_at
+    from {{ ref('stg_salesforce__opportunities') }}
+    where is_new_business
+),
+
+run_date as (
+    select max(run_as_of_date) as run_as_of_date from calendar
+),
+
+week_index as (
+    -- consecutive as-of dates get consecutive numbers, to find unbroken spells
+    select
+        as_of_date,
+        row_number() over (order by as_of_date asc nulls last) as week_number
+    from calendar
+),
+
+spell_rows as (
+    select
+        weekly.*,
+        week_index.week_number
+        - row_number() over (
+            partition by weekly.unit_type, weekly.unit_id, weekly.tier
+            order by weekly.as_of_date asc nulls last
+        ) as spell_key
+    from weekly
+    inner join week_index on weekly.as_of_date = week_index.as_of_date
+),
+
+spells as (
+    select
+        unit_type,
+        unit_id,
+        tier,
+        spell_key,
+        min(as_of_date) as spell_start_date,
+        max(as_of_date) as spell_end_date,
+        count(*) as weeks_in_tier
+    from spell_rows
+    group by unit_type, unit_id, tier, spell_key
+),
+
+spells_described as (
+    -- who the unit was on the day it entered
+    select
+        spells.*,
+        spell_rows.account_id,
+        spell_rows.person_id,
+        spell_rows.owner_id,
+        spell_rows.segment
+    from spells
+    inner join spell_rows
+        on spells.unit_type = spell_rows.unit_type
+            and spells.unit_id = spell_rows.unit_id
+            and spells.spell_start_date = spell_rows.as_of_date
+),
+
+entry_times as (
+    select
+        spells_described.unit_type,
+        spells_described.unit_id,
+        spells_described.spell_start_date,
+        min(hand_raises.occurred_at) as first_hand_raise_at
+    from spells_described
+    inner join hand_raises
+        on spells_described.unit_type = hand_raises.unit_type
+            and spells_described.unit_id = hand_raises.unit_id
+            and hand_raises.occurred_at < cast(
+                spells_described.spell_start_date as {{ dbt.type_timestamp() }}
+            )
+            and hand_raises.occurred_at >= cast({{ dbt.dateadd(
+                'day',
+                -1 * var('hand_raise_window_days'),
+                'spells_described.spell_start_date'
+            ) }} as {{ dbt.type_timestamp() }})
+    where spells_described.tier = 'hand_raiser'
+    group by
+        spells_described.unit_type,
+        spells_described.unit_id,
+        spells_described.spell_start_date
+),
+
+entries as (
+    select
+        spells_described.*,
+        coalesce(
+            entry_times.first_hand_raise_at,
+            cast(spells_described.spell_start_date as {{ dbt.type_timestamp() }})
+        ) as tier_entered_at,
+        case
+            when spells_described.unit_type = 'lead' then 'person'
+            else 'account'
+        end as touch_match_type,
+        case
+            when spells_described.unit_type = 'lead' then spells_described.person_id
+            else spells_described.account_id
+        end as touch_match_key
+    from spells_described
+    left join entry_times
+        on spells_described.unit_type = entry_times.unit_type
+            and spells_described.unit_id = entry_times.unit_id
+            and spells_described.spell_start_date = entry_times.spell_start_date
+),
+
+touches_unioned as (
+    select
+        tasks.who_id,
+        tasks.account_id,
+        false as is_meeting,
+        coalesce(
+            tasks.created_at, cast(tasks.activity_date as {{ dbt.type_timestamp() }})
+        ) as touched_at
+    from tasks
+
+    union all
+
+    select
+        events.who_id,
+        events.account_id,
+        events.is_meeting,
+        coalesce(events.created_at, events.started_at) as touched_at
+    from events
+),
+
+touches as (
+    select
+        identifiers.person_id,
+        coalesce(people.account_id, touches_unioned.account_id) as account_id,
+        touches_unioned.is_meeting,
+        touches_unioned.touched_at
+    from touches_unioned
+    left join identifiers on touches_unioned.who_id = identifiers.identifier
+    left join people on identifiers.person_id = people.person_id
+    where touches_unioned.touched_at is not null
+),
+
+touch_keys as (
+    select
+        'person' as touch_match_type,
+        person_id as touch_match_key,
+        is_meeting,
+        touched_at
+    from touches
+    where person_id is not null
+
+    union all
+
+    select
+        'account' as touch_match_type,
+        account_id as touch_match_key,
+        is_meeting,
+        touched_at
+    from touches
+    where account_id is not null
+),
+
+meetings as (
+    select
+        identifiers.person_id,
+        coalesce(people.account_id, events.account_id) as account_id,
+        events.started_at
+    from events
+    left join identifiers on events.who_id = identifiers.identifier
+    left join people on identifiers.person_id = people.person_id
+    where events.is_meeting and events.started_at is not null
+),
+
+meeting_keys as (
+    select
+        'person' as touch_match_type,
+        person_id as touch_match_key,
+        started_at
+    from meetings
+    where person_id is not null
+
+    union all
+
+    select
+        'account' as touch_match_type,
+        account_id as touch_match_key,
+        started_at
+    from meetings
+    where account_id is not null
+),
+
+entry_touches as (
+    select
+        entries.unit_type,
+        entries.unit_id,
+        entries.spell_start_date,
+        min(touch_keys.touched_at) as first_touch_at
+    from entries
+    inner join touch_keys
+        on entries.touch_match_type = touch_keys.touch_match_type
+            and entries.touch_match_key = touch_keys.touch_match_key
+            and entries.tier_entered_at <= touch_keys.touched_at
+    group by entries.unit_type, entries.unit_id, entries.spell_start_date
+),
+
+entry_meetings as (
+    select
+        entries.unit_type,
+        entries.unit_id,
+        entries.spell_start_date,
+        min(meeting_keys.started_at) as first_meeting_at
+    from entries
+    inner join meeting_keys
+        on entries.touch_match_type = meeting_keys.touch_match_type
+            and entries.touch_match_key = meeting_keys.touch_match_key
+            and entries.tier_entered_at <= meeting_keys.started_at
+    group by entries.unit_type, entries.unit_id, entries.spell_start_date
+),
+
+entry_opportunities as (
+    select
+        entries.unit_type,
+        entries.unit_id,
+        entries.spell_start_date,
+        min(opportunities.created_at) as first_opportunity_at,
+        count(
+            case
+                when opportunities.created_at <= {{ dbt.dateadd(
+                    'day', window_days, 'entries.tier_entered_at'
+                ) }} then opportunities.opportunity_id
+            end
+        ) as opportunities_within_window,
+        count(
+            case
+                when opportunities.is_won and opportunities.created_at <= {{ dbt.dateadd(
+                    'day', window_days, 'entries.tier_entered_at'
+                ) }} then opportunities.opportunity_id
+            end
+        ) as won_within_window
+    from entries
+    inner join opportunities
+        on entries.account_id = opportunities.account_id
+            and entries.tier_entered_at <= opportunities.created_at
+    group by entries.unit_type, entries.unit_id, entries.spell_start_date
+),
+
+windowed as (
+    select
+        entries.*,
+        entry_touches.first_touch_at,
+        entry_meetings.first_meeting_at,
+        entry_opportunities.first_opportunity_at,
+        coalesce(entry_opportunities.opportunities_within_window, 0)
+            as opportunities_within_window,
+        coalesce(entry_opportunities.won_within_window, 0) as won_within_window,
+        people.lead_status,
+        {{ dbt.dateadd('day', window_days, 'entries.tier_entered_at') }} as window_ends_at,
+        run_date.run_as_of_date
+    from entries
+    cross join run_date
+    left join entry_touches
+        on entries.unit_type = entry_touches.unit_type
+            and entries.unit_id = entry_touches.unit_id
+            and entries.spell_start_date = entry_touches.spell_start_date
+    left join entry_meetings
+        on entries.unit_type = entry_meetings.unit_type
+            and entries.unit_id = entry_meetings.unit_id
+            and entries.spell_start_date = entry_meetings.spell_start_date
+    left join entry_opportunities
+        on entries.unit_type = entry_opportunities.unit_type
+            and entries.unit_id = entry_opportunities.unit_id
+            and entries.spell_start_date = entry_opportunities.spell_start_date
+    left join people
+        on entries.unit_type = 'lead'
+            and entries.person_id = people.person_id
+),
+
+final as (
+    select
+        unit_type || ':' || unit_id || ':' || tier || ':'
+        || cast(spell_start_date as {{ dbt.type_string() }}) as tier_entry_id,
+        unit_type,
+        unit_id,
+        account_id,
+        person_id,
+        owner_id,
+        segment,
+        tier,
+        weeks_in_tier,
+        opportunities_within_window,
+        won_within_window,
+        case
+            when unit_type = 'lead'
+                then coalesce(lead_status in ('accepted', 'converted'), false)
+        end as is_accepted,
+        coalesce(first_touch_at <= window_ends_at, false) as is_touched_within_window,
+        coalesce(first_meeting_at <= window_ends_at, false) as has_meeting_within_window,
+        opportunities_within_window > 0 as has_opportunity_within_window,
+        won_within_window > 0 as is_won_within_window,
+        window_ends_at <= cast(run_as_of_date as {{ dbt.type_timestamp() }})
+            as is_window_complete,
+        cast({{ dbt.date_trunc('month', 'tier_entered_at') }} as date) as cohort_month,
+        spell_start_date,
+        spell_end_date,
+        tier_entered_at,
+        first_touch_at,
+        first_meeting_at,
+        first_opportunity_at,
+        window_ends_at
+    from windowed
+)
+
+select * from final
