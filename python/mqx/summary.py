@@ -129,6 +129,41 @@ def threshold_section(con: duckdb.DuckDBPyConnection) -> str:
     return "Engage when P(in-market) > threshold (marts.ev_thresholds)\n" + _table(headers, rows)
 
 
+def outcome_section(con: duckdb.DuckDBPyConnection) -> str:
+    conversion = con.execute(
+        f"""
+        select tier, sum(units_entered) as entered,
+            sum(units_with_opportunity) as with_opportunity,
+            sum(units_with_opportunity) / nullif(sum(units_entered), 0) as opportunity_rate,
+            max(expected_conversion) as expected
+        from marts.tier_conversion
+        where unit_type = '{_unit_type(con)}'
+        group by tier
+        order by min(case tier when 'hand_raiser' then 1 when 'mqx' then 2 else 3 end)
+        """
+    ).fetchall()
+    totals = con.execute(
+        """
+        select sum(opportunities_created), sum(pipeline_usd), sum(won_usd), sum(spend_usd),
+            sum(pipeline_usd) / nullif(sum(spend_usd), 0)
+        from marts.pipeline_metrics
+        where breakdown = 'total'
+        """
+    ).fetchall()
+    return (
+        "Tier entries and New Business conversion (marts.tier_conversion, "
+        f"{_unit_type(con)} units)\n"
+        + _table(["tier", "entered", "with opp", "opp rate", "expected"], conversion)
+        + "\n\nPipeline and efficiency (marts.pipeline_metrics, all months)\n"
+        + _table(["opps", "pipeline", "won", "spend", "pipeline / spend"], totals)
+    )
+
+
+def _unit_type(con: duckdb.DuckDBPyConnection) -> str:
+    found = con.execute("select max(unit_type) from marts.mqx").fetchone()
+    return found[0] if found and found[0] else "account"
+
+
 def summarise(duckdb_path: str) -> str:
     with duckdb.connect(duckdb_path, read_only=True) as con:
         if not _exists(con, "staging", "stg_audit__row_reconciliation"):
@@ -139,6 +174,8 @@ def summarise(duckdb_path: str) -> str:
         sections = [staging_section(con), set_aside_section(con), bot_section(con)]
         if _exists(con, "marts", "tier_assignments"):
             sections += [tier_section(con), threshold_section(con)]
+        if _exists(con, "marts", "tier_conversion"):
+            sections.append(outcome_section(con))
     return "\n\n".join(sections)
 
 
