@@ -17,7 +17,7 @@ export MQX_DUCKDB_TEMP_DIR ?= $(CURDIR)/data/duckdb_tmp
 DEMO_ACCOUNTS ?= 2000
 DEMO_SEED ?= 7
 
-.PHONY: help setup demo world build summary evaluate test lint format docs clean
+.PHONY: help setup demo world build summary evaluate test lint format docs clean bench
 
 help:
 	@echo "make demo    generate a demo world ($(DEMO_ACCOUNTS) accounts), dbt build, summary"
@@ -26,6 +26,7 @@ help:
 	@echo "make build   only dbt build on what is in $(MQX_RAW_ROOT)"
 	@echo "make evaluate  decision quality of the demo against the world's truth"
 	@echo "make docs    dbt docs generate (target/index.html)"
+	@echo "make bench   time generate, dbt build, dbt run vs a lower bound (BENCH_SIZES=$(BENCH_SIZES))"
 
 setup: $(STAMP)
 
@@ -72,3 +73,8 @@ docs: $(STAMP)
 
 clean:
 	rm -rf target logs data .pytest_cache
+
+BENCH_SIZES ?= S
+
+bench: $(STAMP)
+	$(BIN)/python -m mqx.bench --sizes $(BENCH_SIZES)

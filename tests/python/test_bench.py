@@ -1,0 +1,222 @@
+"""Unit tests of the bench's pure parts: sizes, targets, formatting, the lower-bound query.
+
+No dbt runs here: the results are made up, the raw root is a few hand-written files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from mqx import bench
+
+
+def _row(size: str, **values: float) -> dict:
+    row = {
+        "size": size,
+        "accounts": bench.SIZES.get(size, 100),
+        "raw_rows": 1_234_567,
+        "events": 1_000_000,
+        "generate_s": 10.0,
+        "build_s": 40.0,
+        "run_s": 30.0,
+        "lower_bound_s": 2.0,
+        "build_peak_rss_mb": 1536.4,
+    }
+    row.update(values)
+    return row
+
+
+def _result(rows: list[dict]) -> dict:
+    return {
+        "date": "2026-11-22 12:00 UTC",
+        "machine": {"nproc": 2, "total_ram_gb": 23.4, "cpu_model": "Test CPU @ 2.0GHz"},
+        "method": {"rss": "rusage wrapper", "lower_bound_threads": 2},
+        "command": "python -m mqx.bench --sizes S",
+        "sizes": rows,
+        "targets": bench.evaluate_targets(rows),
+    }
+
+
+def _verdicts(rows: list[dict]) -> dict[str, str]:
+    return {v["id"]: v["result"] for v in bench.evaluate_targets(rows)}
+
+
+# --- sizes -----------------------------------------------------------------------------------
+
+
+def test_parse_sizes_named_and_custom():
+    assert bench.parse_sizes("S") == [("S", 2_000)]
+    assert bench.parse_sizes("s, M,L") == [("S", 2_000), ("M", 50_000), ("L", 200_000)]
+    assert bench.parse_sizes("500") == [("n500", 500)]
+
+
+@pytest.mark.parametrize("text", ["", "XL", "5", "S,,Q"])
+def test_parse_sizes_rejects_unknown(text):
+    with pytest.raises(ValueError):
+        bench.parse_sizes(text)
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+
+def test_targets_not_measured_without_their_size():
+    assert _verdicts([_row("S")]) == {
+        "m_build": "not measured",
+        "m_run_ratio": "not measured",
+        "s_demo": "pass",
+    }
+
+
+def test_targets_pass_and_fail_on_m():
+    good = _row("M", build_s=120.0, run_s=12.0, lower_bound_s=2.0)  # limits are inclusive
+    assert _verdicts([good])["m_build"] == "pass"
+    assert _verdicts([good])["m_run_ratio"] == "pass"
+    bad = _row("M", build_s=120.1, run_s=12.2, lower_bound_s=2.0)
+    assert _verdicts([bad])["m_build"] == "fail"
+    assert _verdicts([bad])["m_run_ratio"] == "fail"
+
+
+def test_demo_target_is_strict_and_sums_generation_and_build():
+    assert _verdicts([_row("S", generate_s=20.0, build_s=39.9)])["s_demo"] == "pass"
+    assert _verdicts([_row("S", generate_s=20.0, build_s=40.0)])["s_demo"] == "fail"
+    verdict = next(v for v in bench.evaluate_targets([_row("S")]) if v["id"] == "s_demo")
+    assert verdict["value"] == pytest.approx(50.0)
+
+
+def test_derive_metrics_ratio_and_missing_parts():
+    row = bench.derive_metrics(_row("S", run_s=9.0, lower_bound_s=1.5))
+    assert row["run_lb_ratio"] == pytest.approx(6.0)
+    assert row["generate_build_s"] == pytest.approx(50.0)
+    empty = bench.derive_metrics({"size": "M", "run_s": None, "lower_bound_s": 0.0})
+    assert empty["run_lb_ratio"] is None
+    assert empty["generate_build_s"] is None
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def test_markdown_table_has_every_column_and_the_verdicts():
+    md = bench.format_markdown(_result([_row("S"), _row("M", build_s=150.0)]))
+    lines = md.splitlines()
+    header = next(line for line in lines if line.startswith("| size |"))
+    for _, title in bench.COLUMNS:
+        assert f"| {title} |" in header or header.endswith(f"| {title} |")
+    for target in bench.TARGETS:
+        assert target["label"] in header
+    s_line = next(line for line in lines if line.startswith("| S |"))
+    cells = [c.strip() for c in s_line.strip("|").split("|")]
+    assert cells[:10] == [
+        "S",
+        "2,000",
+        "1,234,567",
+        "1,000,000",
+        "10.0",
+        "40.0",
+        "30.0",
+        "2.00",
+        "15.0x",
+        "1,536",
+    ]
+    assert cells[10:] == ["—", "—", "pass"]  # M targets do not apply to the S row
+    m_line = next(line for line in lines if line.startswith("| M |"))
+    assert m_line.rstrip().endswith("| fail | fail | — |")
+    # every table row has as many cells as the header
+    n = header.count("|")
+    assert all(line.count("|") == n for line in (s_line, m_line))
+    assert "Test CPU @ 2.0GHz, 2 CPUs, 23.4 GB RAM" in md
+    assert "2026-11-22 12:00 UTC" in md
+    assert "| M full build ≤ 120 s | 150.0 s | fail |" in md
+    assert "| M run-only ≤ 6x lower bound | 15.0x | fail |" in md
+
+
+def test_text_table_is_aligned():
+    text = bench.format_text(_result([_row("S"), _row("n500", accounts=500)]))
+    table = [line for line in text.splitlines() if line.startswith(("size", "S ", "n500", "--"))]
+    assert len(table) == 4
+    assert len({len(line) for line in table}) == 1
+    assert "S generation + build < 60 s: pass (measured 50.0 s)" in text
+    assert "M full build ≤ 120 s: not measured (measured —)" in text
+
+
+def test_write_results_writes_markdown_and_json(tmp_path):
+    result = _result([_row("S")])
+    out = tmp_path / "nested" / "results.md"
+    json_path = bench.write_results(result, out)
+    assert out.read_text() == bench.format_markdown(result)
+    assert json_path == tmp_path / "nested" / "results.json"
+    assert json.loads(json_path.read_text())["sizes"][0]["size"] == "S"
+
+
+# --- lower bound -----------------------------------------------------------------------------
+
+
+def _parquet(path: Path, columns: dict[str, list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table(columns), path)
+
+
+@pytest.fixture
+def tiny_raw_root(tmp_path: Path) -> Path:
+    root = tmp_path / "raw"
+    opens = root / "marketo" / "activity_open_email"
+    _parquet(opens / "part-00000.parquet", {"id": ["1", "2", "3"], "lead_id": ["7", "7", None]})
+    _parquet(opens / "part-00001.parquet", {"id": ["4", "5"], "lead_id": ["8", "7"]})
+    _parquet(
+        root / "segment" / "pages" / "part-00000.parquet",
+        {
+            "id": ["p1", "p2", "p3", "p4"],
+            "user_id": [None, "u1", None, "u1"],
+            "anonymous_id": ["a1", "a2", "a1", "a3"],
+        },
+    )
+    surge = root / "bombora" / "surge"
+    surge.mkdir(parents=True)
+    (surge / "MasterSurgeFile_20261109_1.csv").write_text(
+        "Company,Domain,Topic,Composite Score\n"
+        "Acme,acme.com,Sales Engagement,71\n"
+        "Acme,acme.com,Sales Automation,40\n"
+        "Beta,beta.io,Sales Engagement,65\n"
+    )
+    # not an event table: must not be read
+    _parquet(root / "salesforce" / "account" / "part-00000.parquet", {"id": ["001A"]})
+    # an event folder with no files: left out
+    (root / "salesforce" / "task").mkdir(parents=True)
+    return root
+
+
+def test_lower_bound_sql_reads_only_event_tables_with_files(tiny_raw_root):
+    sql = bench.lower_bound_sql(tiny_raw_root)
+    assert "activity_open_email/part-00000.parquet" in sql
+    assert "activity_open_email/part-00001.parquet" in sql
+    assert "segment/pages" in sql
+    assert "MasterSurgeFile_20261109_1.csv" in sql
+    assert "salesforce/account" not in sql
+    assert "salesforce/task" not in sql
+
+
+def test_lower_bound_counts_every_row_per_key(tiny_raw_root):
+    lower = bench.run_lower_bound(tiny_raw_root, threads=2)
+    assert lower["rows"] == 5 + 4 + 3
+    assert lower["threads"] == 2
+    assert lower["seconds"] >= 0
+    assert lower["per_table"] == {
+        # a null key is still a row (its own group)
+        "marketo.activity_open_email": {"rows": 5, "keys": 3},
+        "segment.pages": {"rows": 4, "keys": 2},  # u1, a1
+        "bombora.surge": {"rows": 3, "keys": 2},
+    }
+
+
+def test_lower_bound_without_event_files_is_a_clear_error(tmp_path):
+    with pytest.raises(bench.BenchError, match="no raw event files"):
+        bench.lower_bound_sql(tmp_path)
+
+
+def test_lower_bound_sql_escapes_quotes_in_paths(tmp_path):
+    root = tmp_path / "o'raw"
+    _parquet(root / "g2" / "buyer_intent" / "part-00000.parquet", {"company_domain": ["x.com"]})
+    assert bench.run_lower_bound(root)["rows"] == 1
