@@ -92,52 +92,24 @@ run_date as (
     select max(run_as_of_date) as run_as_of_date from calendar
 ),
 
-week_index as (
-    -- consecutive as-of dates get consecutive numbers, to find unbroken spells
-    select
-        as_of_date,
-        row_number() over (order by as_of_date asc nulls last) as week_number
-    from calendar
-),
-
-spell_rows as (
-    select
-        weekly.*,
-        week_index.week_number
-        - row_number() over (
-            partition by weekly.unit_type, weekly.unit_id, weekly.tier
-            order by weekly.as_of_date asc nulls last
-        ) as spell_key
-    from weekly
-    inner join week_index on weekly.as_of_date = week_index.as_of_date
-),
-
 spells as (
-    select
-        unit_type,
-        unit_id,
-        tier,
-        spell_key,
-        min(as_of_date) as spell_start_date,
-        max(as_of_date) as spell_end_date,
-        count(*) as weeks_in_tier
-    from spell_rows
-    group by unit_type, unit_id, tier, spell_key
+    select unit_type, unit_id, tier, weeks_in_tier, spell_start_date, spell_end_date
+    from {{ ref('int_unit_tier_spells') }}
 ),
 
 spells_described as (
     -- who the unit was on the day it entered
     select
         spells.*,
-        spell_rows.account_id,
-        spell_rows.person_id,
-        spell_rows.owner_id,
-        spell_rows.segment
+        weekly.account_id,
+        weekly.person_id,
+        weekly.owner_id,
+        weekly.segment
     from spells
-    inner join spell_rows
-        on spells.unit_type = spell_rows.unit_type
-            and spells.unit_id = spell_rows.unit_id
-            and spells.spell_start_date = spell_rows.as_of_date
+    inner join weekly
+        on spells.unit_type = weekly.unit_type
+            and spells.unit_id = weekly.unit_id
+            and spells.spell_start_date = weekly.as_of_date
 ),
 
 entry_times as (

@@ -59,52 +59,14 @@ run_date as (
     select max(run_as_of_date) as run_as_of_date from calendar
 ),
 
-week_index as (
-    -- consecutive as-of dates get consecutive numbers, to find unbroken tier spells
-    select
-        as_of_date,
-        row_number() over (order by as_of_date asc nulls last) as week_number
-    from calendar
-),
-
-spells as (
-    select
-        weekly.unit_type,
-        weekly.unit_id,
-        weekly.tier,
-        weekly.as_of_date,
-        week_index.week_number
-        - row_number() over (
-            partition by weekly.unit_type, weekly.unit_id, weekly.tier
-            order by weekly.as_of_date asc nulls last
-        ) as spell_key
-    from weekly
-    inner join week_index on weekly.as_of_date = week_index.as_of_date
-),
-
-spell_on_run_date as (
-    select
-        spells.unit_type,
-        spells.unit_id,
-        spells.tier,
-        spells.spell_key
-    from spells
-    inner join run_date on spells.as_of_date = run_date.run_as_of_date
-),
-
 current_spells as (
     -- the unbroken run of weeks in the tier the unit holds on the run date
     select
-        spells.unit_type,
-        spells.unit_id,
-        min(spells.as_of_date) as tier_entered_date
-    from spells
-    inner join spell_on_run_date
-        on spells.unit_type = spell_on_run_date.unit_type
-            and spells.unit_id = spell_on_run_date.unit_id
-            and spells.tier = spell_on_run_date.tier
-            and spells.spell_key = spell_on_run_date.spell_key
-    group by spells.unit_type, spells.unit_id
+        unit_type,
+        unit_id,
+        spell_start_date as tier_entered_date
+    from {{ ref('int_unit_tier_spells') }}
+    where is_current
 ),
 
 current_week as (
