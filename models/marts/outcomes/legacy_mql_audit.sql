@@ -106,8 +106,11 @@ scored as (
         activities.person_id,
         calendar.as_of_date,
         calendar.is_run_date,
-        sum(activities.points) as legacy_points,
-        sum(case when activities.is_noise then activities.points else 0 end) as noise_points
+        cast(sum(activities.points) as {{ dbt.type_bigint() }}) as legacy_points,
+        cast(
+            sum(case when activities.is_noise then activities.points else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as noise_points
     from activities
     inner join calendar
         on activities.activity_date < calendar.as_of_date

@@ -143,9 +143,9 @@ final as (
         || cast(metric_month as {{ dbt.type_string() }}) as pipeline_metric_id,
         breakdown,
         breakdown_value,
-        sum(opportunities_created) as opportunities_created,
+        cast(sum(opportunities_created) as {{ dbt.type_bigint() }}) as opportunities_created,
         sum(pipeline_usd) as pipeline_usd,
-        sum(opportunities_won) as opportunities_won,
+        cast(sum(opportunities_won) as {{ dbt.type_bigint() }}) as opportunities_won,
         sum(won_usd) as won_usd,
         case when breakdown != 'tier' then sum(spend_usd) end as spend_usd,
         case

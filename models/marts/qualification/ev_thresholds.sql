@@ -11,7 +11,7 @@ final as (
         segment,
         economics_source,
         closed_deals,
-        won_deals,
+        cast(won_deals as {{ dbt.type_bigint() }}) as won_deals,
         deal_value_usd,
         win_rate,
         cost_false_negative_usd,
