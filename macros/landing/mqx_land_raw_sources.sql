@@ -41,9 +41,23 @@
         ~ "union all select file from glob('" ~ folder ~ "/*.csv') "
         ~ "union all select file from glob('" ~ folder ~ "/*.csv.gz') order by file"
     ) %}
-    {% set files = {'parquet': [], 'csv': []} %}
+    {% set files = {'parquet': [], 'csv': [], 'empty': []} %}
+    {% if not listing.rows %}
+        {{ return(files) }}
+    {% endif %}
+    {#- 0-byte files (an interrupted delivery) hold no header: read_blob gives the sizes
+        without reading the contents. -#}
+    {% set quoted = [] %}
     {% for row in listing.rows %}
-        {% if row[0].endswith('.parquet') %}
+        {% do quoted.append("'" ~ row[0] ~ "'") %}
+    {% endfor %}
+    {% set sized = run_query(
+        'select filename, size from read_blob([' ~ quoted | join(', ') ~ ']) order by filename'
+    ) %}
+    {% for row in sized.rows %}
+        {% if row[1] == 0 %}
+            {% do files['empty'].append(row[0]) %}
+        {% elif row[0].endswith('.parquet') %}
             {% do files['parquet'].append(row[0]) %}
         {% else %}
             {% do files['csv'].append(row[0]) %}
@@ -84,7 +98,21 @@
         ) %}
     {% endif %}
 
+    {% if files['empty'] %}
+        {{ log(
+            'mqx landing: WARNING ' ~ table_label ~ ' skips empty (0-byte) files: '
+            ~ files['empty'] | join(', '),
+            info=true
+        ) }}
+    {% endif %}
     {% if not readers %}
+        {% if src.meta.get('required', false) and files['empty'] %}
+            {% do exceptions.raise_compiler_error(
+                "mqx landing: required raw table " ~ table_label ~ " has only empty "
+                ~ "(0-byte) files in " ~ folder ~ ": " ~ files['empty'] | join(', ')
+                ~ ". Re-deliver the export with its header and rows."
+            ) %}
+        {% endif %}
         {% if src.meta.get('required', false) %}
             {% do exceptions.raise_compiler_error(
                 "mqx landing: required raw table " ~ table_label ~ " has no files in "

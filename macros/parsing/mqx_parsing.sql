@@ -46,7 +46,8 @@
 {% endmacro %}
 
 
-{#- A number from text; 'n/a', '' and other non-numbers become NULL. -#}
+{#- A number from text; 'n/a', '' and other non-numbers (also 'NaN' and 'Infinity',
+    which a cast to double would accept) become NULL. -#}
 {% macro mqx_parse_number(column) %}
     {{ mqx_try_cast(mqx_clean_text(column), dbt.type_numeric()) }}
 {% endmacro %}
@@ -107,9 +108,9 @@
 {% endmacro %}
 
 
-{#- Number of rows for which the condition holds (an aggregate). -#}
+{#- Number of rows for which the condition holds (an aggregate; 0 over no rows). -#}
 {% macro mqx_count_if(condition) %}
-    sum(case when {{ condition }} then 1 else 0 end)
+    coalesce(sum(case when {{ condition }} then 1 else 0 end), 0)
 {% endmacro %}
 
 
@@ -129,4 +130,11 @@
 
 {% macro default__mqx_title_words(column) %}
     trim(regexp_replace(lower(coalesce({{ column }}, '')), '[^a-z0-9]+', ' ', 'g'))
+{% endmacro %}
+
+
+{#- A money amount from text, as a double: NULL for anything that is not a finite number
+    ('n/a', '1,000', '$100', 'NaN', 'Infinity'). -#}
+{% macro mqx_parse_amount(column) %}
+    cast({{ mqx_parse_number(column) }} as double)
 {% endmacro %}

@@ -15,7 +15,7 @@ parsed as (
         {{ mqx_clean_text('channel') }} as channel,
         {{ mqx_clean_text('campaign_id') }} as campaign_id,
         {{ mqx_clean_text('campaign_name') }} as campaign_name,
-        {{ mqx_try_cast(mqx_clean_text('amount_usd'), 'double') }} as amount_usd,
+        {{ mqx_parse_amount('amount_usd') }} as amount_usd,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
         {{ mqx_parse_date('spend_date') }} as spend_date,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,

@@ -13,7 +13,7 @@ parsed as (
         {{ mqx_clean_text('name') }} as campaign_name,
         {{ mqx_clean_text('type') }} as campaign_type,
         {{ mqx_clean_text('status') }} as campaign_status,
-        {{ mqx_try_cast(mqx_clean_text('actual_cost'), 'double') }} as actual_cost_usd,
+        {{ mqx_parse_amount('actual_cost') }} as actual_cost_usd,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
         {{ mqx_parse_date('start_date') }} as start_date,

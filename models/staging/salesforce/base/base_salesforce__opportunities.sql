@@ -17,7 +17,7 @@ parsed as (
         {{ mqx_clean_text('stage_name') }} as stage_name,
         {{ mqx_clean_text('type') }} as opportunity_type,
         {{ mqx_clean_text('lead_source') }} as lead_source,
-        {{ mqx_try_cast(mqx_clean_text('amount'), 'double') }} as amount_usd,
+        {{ mqx_parse_amount('amount') }} as amount_usd,
         {{ mqx_parse_boolean('is_closed') }} as is_closed_raw,
         {{ mqx_parse_boolean('is_won') }} as is_won_raw,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
