@@ -64,13 +64,7 @@ accounts as (
 ),
 
 accounts_by_domain as (
-    -- one account per domain: the first created wins when a domain is shared
-    select
-        account_domain,
-        min(account_id) as account_id
-    from accounts
-    where account_domain is not null
-    group by account_domain
+    select account_domain, account_id from {{ ref('int_account_domains') }}
 ),
 
 people as (

@@ -46,20 +46,8 @@ people as (
     from {{ ref('int_people_resolved') }}
 ),
 
-accounts as (
-    select
-        account_id,
-        account_domain
-    from {{ ref('stg_salesforce__accounts') }}
-),
-
 accounts_by_domain as (
-    select
-        account_domain,
-        min(account_id) as account_id
-    from accounts
-    where account_domain is not null
-    group by account_domain
+    select account_domain, account_id from {{ ref('int_account_domains') }}
 ),
 
 anonymous_users as (

@@ -23,10 +23,8 @@ people as (
 ),
 
 accounts as (
-    select
-        account_id,
-        account_domain
-    from {{ ref('int_accounts_profiled') }}
+    -- live accounts by domain (G2 and Bombora reach an account only through it)
+    select account_id, account_domain from {{ ref('int_account_domains') }}
 ),
 
 catalog as (
