@@ -180,6 +180,7 @@ bot_user_agent_kinds as (
 clicks as (
     select
         event_id,
+        activity_type,
         marketo_lead_id,
         campaign_key,
         template_key,
@@ -208,6 +209,7 @@ link_burst_starts as (
 link_bursts as (
     select
         clicks.event_id,
+        clicks.activity_type,
         max(link_burst_starts.links_in_window) over (
             partition by clicks.marketo_lead_id, clicks.campaign_key, clicks.template_key
             order by clicks.occurred_ms asc nulls last
@@ -216,6 +218,16 @@ link_bursts as (
     from clicks
     left join link_burst_starts
         on clicks.event_id = link_burst_starts.event_id
+),
+
+-- click_without_open only judges emails whose opens are tracked at all: an email with
+-- no recorded open by anyone (open tracking off, or no opens landed) says nothing about
+-- its clicks.
+emails_with_opens as (
+    select distinct
+        coalesce(campaign_id, '') as campaign_key,
+        coalesce(email_template_id, '') as template_key
+    from email_opens
 ),
 
 rules as (
@@ -243,8 +255,14 @@ rules as (
         coalesce(link_bursts.links_in_burst is not null, false) as is_all_links_at_once,
         activities.activity_type = 'click'
         and (
-            activities.last_open_ms is null
-            or activities.occurred_ms - activities.last_open_ms > {{ open_window_ms }}
+            (
+                emails_with_opens.campaign_key is not null
+                and (
+                    activities.last_open_ms is null
+                    or activities.occurred_ms - activities.last_open_ms
+                    > {{ open_window_ms }}
+                )
+            )
             or coalesce(activities.occurred_ms < activities.first_delivered_ms, false)
         ) as is_click_without_open,
         activities.delivered_at,
@@ -253,7 +271,11 @@ rules as (
     left join bot_user_agent_kinds
         on activities.user_agent = bot_user_agent_kinds.user_agent
     left join link_bursts
-        on activities.event_id = link_bursts.event_id
+        on activities.activity_type = link_bursts.activity_type
+        and activities.event_id = link_bursts.event_id
+    left join emails_with_opens
+        on activities.campaign_key = emails_with_opens.campaign_key
+        and activities.template_key = emails_with_opens.template_key
 ),
 
 -- Every rule that fired, in priority order: ',rule_a,rule_b' without its first comma.
