@@ -138,3 +138,22 @@
 {% macro mqx_parse_amount(column) %}
     cast({{ mqx_parse_number(column) }} as double)
 {% endmacro %}
+
+
+{#- A select of the whole numbers 0 .. 10^digits - 1 as column `number`, in portable SQL
+    (cross joins of the ten digits), for date spines. -#}
+{% macro mqx_whole_numbers(digits) %}
+    select
+        {% for position in range(digits) -%}
+            digits_{{ position }}.digit * {{ 10 ** position }}
+            {%- if not loop.last %} + {% endif %}
+        {%- endfor %} as number
+    from
+        {% for position in range(digits) -%}
+            (
+                select 0 as digit union all select 1 union all select 2 union all select 3
+                union all select 4 union all select 5 union all select 6 union all select 7
+                union all select 8 union all select 9
+            ) as digits_{{ position }}{% if not loop.last %} cross join{% endif %}
+        {% endfor %}
+{% endmacro %}

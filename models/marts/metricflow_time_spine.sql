@@ -1,7 +1,8 @@
 -- The semantic layer's time spine: one row per day, from the first of January two years
 -- before the data starts to a year after the run's as-of date (closed deals and spend
 -- can predate the first signal; plans look ahead). Without any data it spans the years
--- around today. Built from a digits cross join so it runs on any warehouse.
+-- around today. Built from portable whole numbers (macro mqx_whole_numbers), so it runs
+-- on any warehouse.
 with
 
 calendar as (
@@ -20,38 +21,8 @@ bounds as (
     from calendar
 ),
 
-digits as (
-    select 0 as digit
-    union all
-    select 1
-    union all
-    select 2
-    union all
-    select 3
-    union all
-    select 4
-    union all
-    select 5
-    union all
-    select 6
-    union all
-    select 7
-    union all
-    select 8
-    union all
-    select 9
-),
-
 day_numbers as (
-    select
-        thousands.digit * 1000
-        + hundreds.digit * 100
-        + tens.digit * 10
-        + ones.digit as day_number
-    from digits as thousands
-    cross join digits as hundreds
-    cross join digits as tens
-    cross join digits as ones
+    select number as day_number from ({{ mqx_whole_numbers(4) }}) as numbers
 ),
 
 days as (

@@ -36,33 +36,8 @@ first_monday as (
     from run
 ),
 
-digits as (
-    select 0 as digit
-    union all
-    select 1
-    union all
-    select 2
-    union all
-    select 3
-    union all
-    select 4
-    union all
-    select 5
-    union all
-    select 6
-    union all
-    select 7
-    union all
-    select 8
-    union all
-    select 9
-),
-
 week_numbers as (
-    select hundreds.digit * 100 + tens.digit * 10 + ones.digit as week_number
-    from digits as hundreds
-    cross join digits as tens
-    cross join digits as ones
+    select number as week_number from ({{ mqx_whole_numbers(3) }}) as numbers
 ),
 
 weekly as (
