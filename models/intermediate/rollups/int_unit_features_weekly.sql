@@ -71,10 +71,14 @@ windowed as (
 ),
 
 decayed as (
+    -- as an exact decimal, so that the sums below do not depend on the order in which
+    -- parallel threads add them up (two builds of the same data give the same scores)
     select
         *,
-        weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
-            as decayed_weight
+        cast(
+            weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
+            as decimal(38, 12)
+        ) as decayed_weight
     from windowed
 ),
 
@@ -84,13 +88,13 @@ aggregated as (
         unit_id,
         as_of_date,
         max(account_id) as account_id,
-        sum(case when signal_class in ('intent', 'hand_raise', 'conversation', 'referral')
+        cast(sum(case when signal_class in ('intent', 'hand_raise', 'conversation', 'referral')
                 then decayed_weight
             else 0
-        end) as intent_score,
-        sum(case when signal_class = 'engagement' then decayed_weight else 0 end)
-            as engagement_score,
-        sum(decayed_weight) as total_score,
+        end) as double) as intent_score,
+        cast(sum(case when signal_class = 'engagement' then decayed_weight else 0 end)
+            as double) as engagement_score,
+        cast(sum(decayed_weight) as double) as total_score,
         {{ mqx_count_if(
             "signal_class = 'hand_raise' and age_days <= " ~ var('hand_raise_window_days')
         ) }} as hand_raises_30d,

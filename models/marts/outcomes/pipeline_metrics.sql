@@ -144,12 +144,19 @@ final as (
         breakdown,
         breakdown_value,
         cast(sum(opportunities_created) as {{ dbt.type_bigint() }}) as opportunities_created,
-        sum(pipeline_usd) as pipeline_usd,
+        -- amounts are summed as exact decimals: the totals do not depend on the order in
+        -- which parallel threads add them up
+        cast(sum(cast(pipeline_usd as decimal(38, 6))) as double) as pipeline_usd,
         cast(sum(opportunities_won) as {{ dbt.type_bigint() }}) as opportunities_won,
-        sum(won_usd) as won_usd,
-        case when breakdown != 'tier' then sum(spend_usd) end as spend_usd,
+        cast(sum(cast(won_usd as decimal(38, 6))) as double) as won_usd,
         case
-            when breakdown != 'tier' then sum(pipeline_usd) / nullif(sum(spend_usd), 0)
+            when breakdown != 'tier'
+                then cast(sum(cast(spend_usd as decimal(38, 6))) as double)
+        end as spend_usd,
+        case
+            when breakdown != 'tier'
+                then cast(sum(cast(pipeline_usd as decimal(38, 6))) as double)
+                / nullif(cast(sum(cast(spend_usd as decimal(38, 6))) as double), 0)
         end as pipeline_per_spend,
         metric_month
     from facts

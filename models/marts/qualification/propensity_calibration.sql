@@ -1,7 +1,8 @@
 -- How well P(in-market) is calibrated on the held-out weeks (after calibration_until,
 -- never used to fit or recalibrate the model): reliability bins of predicted vs observed
 -- rate per unit type, with the Brier score, the expected calibration error (ECE) and
--- the base rate of the held-out weeks on every row.
+-- the base rate of the held-out weeks on every row. Averages are taken over exact decimals
+-- so that two builds give the same figures.
 with
 
 scores as (
@@ -38,7 +39,7 @@ bins as (
         unit_type,
         bin,
         count(*) as units,
-        avg(p_in_market) as mean_predicted,
+        cast(avg(cast(p_in_market as decimal(38, 18))) as double) as mean_predicted,
         avg(outcome) as observed_rate
     from held_out
     group by unit_type, bin
@@ -49,7 +50,9 @@ overall as (
         unit_type,
         count(*) as held_out_units,
         avg(outcome) as base_rate,
-        avg((p_in_market - outcome) * (p_in_market - outcome)) as brier_score
+        cast(avg(
+            cast((p_in_market - outcome) * (p_in_market - outcome) as decimal(38, 18))
+        ) as double) as brier_score
     from held_out
     group by unit_type
 ),
@@ -57,7 +60,8 @@ overall as (
 ece as (
     select
         bins.unit_type,
-        sum(bins.units * abs(bins.observed_rate - bins.mean_predicted))
+        cast(sum(cast(bins.units * abs(bins.observed_rate - bins.mean_predicted)
+            as decimal(38, 18))) as double)
         / nullif(max(overall.held_out_units), 0) as expected_calibration_error
     from bins
     inner join overall on bins.unit_type = overall.unit_type
