@@ -163,7 +163,7 @@ touches_unioned as (
     select
         tasks.who_id,
         tasks.account_id,
-        false as is_meeting,
+        cast(null as {{ dbt.type_timestamp() }}) as meeting_started_at,
         coalesce(
             tasks.created_at, cast(tasks.activity_date as {{ dbt.type_timestamp() }})
         ) as touched_at
@@ -174,7 +174,7 @@ touches_unioned as (
     select
         events.who_id,
         events.account_id,
-        events.is_meeting,
+        case when events.is_meeting then events.started_at end as meeting_started_at,
         coalesce(events.created_at, events.started_at) as touched_at
     from events
 ),
@@ -183,7 +183,7 @@ touches as (
     select
         identifiers.person_id,
         coalesce(people.account_id, touches_unioned.account_id) as account_id,
-        touches_unioned.is_meeting,
+        touches_unioned.meeting_started_at,
         touches_unioned.touched_at
     from touches_unioned
     left join identifiers on touches_unioned.who_id = identifiers.identifier
@@ -195,7 +195,7 @@ touch_keys as (
     select
         'person' as touch_match_type,
         person_id as touch_match_key,
-        is_meeting,
+        meeting_started_at,
         touched_at
     from touches
     where person_id is not null
@@ -205,66 +205,38 @@ touch_keys as (
     select
         'account' as touch_match_type,
         account_id as touch_match_key,
-        is_meeting,
+        meeting_started_at,
         touched_at
     from touches
-    where account_id is not null
-),
-
-meetings as (
-    select
-        identifiers.person_id,
-        coalesce(people.account_id, events.account_id) as account_id,
-        events.started_at
-    from events
-    left join identifiers on events.who_id = identifiers.identifier
-    left join people on identifiers.person_id = people.person_id
-    where events.is_meeting and events.started_at is not null
-),
-
-meeting_keys as (
-    select
-        'person' as touch_match_type,
-        person_id as touch_match_key,
-        started_at
-    from meetings
-    where person_id is not null
-
-    union all
-
-    select
-        'account' as touch_match_type,
-        account_id as touch_match_key,
-        started_at
-    from meetings
     where account_id is not null
 ),
 
 entry_touches as (
+    -- the first sales touch, and the first meeting held, at or after the entry
     select
         entries.unit_type,
         entries.unit_id,
         entries.spell_start_date,
-        min(touch_keys.touched_at) as first_touch_at
+        min(
+            case
+                when entries.tier_entered_at <= touch_keys.touched_at
+                    then touch_keys.touched_at
+            end
+        ) as first_touch_at,
+        min(
+            case
+                when entries.tier_entered_at <= touch_keys.meeting_started_at
+                    then touch_keys.meeting_started_at
+            end
+        ) as first_meeting_at
     from entries
     inner join touch_keys
         on entries.touch_match_type = touch_keys.touch_match_type
             and entries.touch_match_key = touch_keys.touch_match_key
-            and entries.tier_entered_at <= touch_keys.touched_at
-    group by entries.unit_type, entries.unit_id, entries.spell_start_date
-),
-
-entry_meetings as (
-    select
-        entries.unit_type,
-        entries.unit_id,
-        entries.spell_start_date,
-        min(meeting_keys.started_at) as first_meeting_at
-    from entries
-    inner join meeting_keys
-        on entries.touch_match_type = meeting_keys.touch_match_type
-            and entries.touch_match_key = meeting_keys.touch_match_key
-            and entries.tier_entered_at <= meeting_keys.started_at
+            and (
+                entries.tier_entered_at <= touch_keys.touched_at
+                or entries.tier_entered_at <= touch_keys.meeting_started_at
+            )
     group by entries.unit_type, entries.unit_id, entries.spell_start_date
 ),
 
@@ -299,7 +271,7 @@ windowed as (
     select
         entries.*,
         entry_touches.first_touch_at,
-        entry_meetings.first_meeting_at,
+        entry_touches.first_meeting_at,
         entry_opportunities.first_opportunity_at,
         coalesce(entry_opportunities.opportunities_within_window, 0)
             as opportunities_within_window,
@@ -313,10 +285,6 @@ windowed as (
         on entries.unit_type = entry_touches.unit_type
             and entries.unit_id = entry_touches.unit_id
             and entries.spell_start_date = entry_touches.spell_start_date
-    left join entry_meetings
-        on entries.unit_type = entry_meetings.unit_type
-            and entries.unit_id = entry_meetings.unit_id
-            and entries.spell_start_date = entry_meetings.spell_start_date
     left join entry_opportunities
         on entries.unit_type = entry_opportunities.unit_type
             and entries.unit_id = entry_opportunities.unit_id
