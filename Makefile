@@ -17,15 +17,19 @@ export MQX_DUCKDB_TEMP_DIR ?= $(CURDIR)/data/duckdb_tmp
 DEMO_ACCOUNTS ?= 2000
 DEMO_SEED ?= 7
 
-.PHONY: help setup demo world build summary evaluate test lint format docs clean bench
+.PHONY: help setup demo world build summary evaluate test lint format docs clean bench expectations
 
 help:
 	@echo "make demo    generate a demo world ($(DEMO_ACCOUNTS) accounts), dbt build, summary"
 	@echo "make test    ruff, sqlfluff and pytest (incl. dbt build on generated and Fivetran data)"
 	@echo "make world   only generate the demo world into $(MQX_RAW_ROOT)"
-	@echo "make build   only dbt build on what is in $(MQX_RAW_ROOT)"
+	@echo "make build   only dbt build on what is in $(MQX_RAW_ROOT), then publish"
+	@echo "make publish copy the marts to data/mqx_bi.duckdb for BI tools (atomic swap)"
+	@echo "make freshness  dbt source freshness: fails when a feed is stale"
+	@echo "make scheduled  for the orchestrator: freshness, then build and publish only if fresh"
 	@echo "make evaluate  decision quality of the demo against the world's truth"
 	@echo "make docs    dbt docs generate (target/index.html)"
+	@echo "make expectations  Great Expectations suite over the marts of $(MQX_DUCKDB_PATH), Data Docs in data/expectations_docs"
 	@echo "make bench   time generate, dbt build, dbt run vs a lower bound (BENCH_SIZES=$(BENCH_SIZES))"
 
 setup: $(STAMP)
@@ -40,6 +44,7 @@ demo: $(STAMP)
 	$(BIN)/python -m mqx.world --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) \
 		--out $(MQX_RAW_ROOT) --truth $(CURDIR)/data/truth --force
 	$(BIN)/dbt build
+	$(BIN)/python -m mqx.publish
 	$(BIN)/python -m mqx.summary
 
 world: $(STAMP)
@@ -49,6 +54,25 @@ world: $(STAMP)
 build: $(STAMP)
 	@mkdir -p data
 	$(BIN)/dbt build
+	$(BIN)/python -m mqx.publish
+
+# BI tools read data/mqx_bi.duckdb (read-only), never dbt's work file: publish copies the
+# marts into a new file and swaps it in atomically (python/mqx/publish.py).
+.PHONY: publish
+publish: $(STAMP)
+	$(BIN)/python -m mqx.publish
+
+# For the orchestrator. `dbt source freshness` lands the raw files first (its
+# on-run-start hook) and fails when a feed is stale, so make stops there: the tiers are
+# not rebuilt and nothing is published from stale data.
+.PHONY: freshness scheduled
+freshness: $(STAMP)
+	@mkdir -p data
+	$(BIN)/dbt source freshness
+
+scheduled: freshness
+	$(BIN)/dbt build
+	$(BIN)/python -m mqx.publish
 
 summary: $(STAMP)
 	$(BIN)/python -m mqx.summary
@@ -70,6 +94,11 @@ test: lint
 
 docs: $(STAMP)
 	$(BIN)/dbt docs generate
+
+# after `make demo` or `make build`: validate the marts, write GE Data Docs
+expectations: $(STAMP)
+	$(BIN)/python -m mqx.expectations --duckdb $(MQX_DUCKDB_PATH) \
+		--docs $(CURDIR)/data/expectations_docs
 
 clean:
 	rm -rf target logs data .pytest_cache
