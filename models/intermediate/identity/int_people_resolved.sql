@@ -3,6 +3,9 @@
 -- account is, in order: the contact's account, the converted lead's account, Marketo's
 -- sfdc_account_id, the account whose domain is the email's domain, the account whose
 -- domain is the lead's company website. Only live (not soft-deleted) accounts count.
+-- People named by an erasure request are not here (int_person_identifiers leaves them
+-- out). person_key is the salted hash of the email (macro mqx_person_key), the key to
+-- join people to other systems without their email.
 with
 
 identifiers as (
@@ -19,6 +22,8 @@ contacts as (
         account_id,
         email,
         email_domain,
+        first_name,
+        last_name,
         title,
         lead_source,
         created_at
@@ -30,6 +35,8 @@ leads as (
         lead_id,
         email,
         email_domain,
+        first_name,
+        last_name,
         title,
         company_name,
         company_domain,
@@ -49,6 +56,8 @@ marketo_leads as (
         marketo_lead_id,
         email,
         email_domain,
+        first_name,
+        last_name,
         title,
         company_name,
         sfdc_account_id,
@@ -90,6 +99,8 @@ joined as (
         coalesce(contacts.email, leads.email, marketo_leads.email) as email,
         coalesce(contacts.email_domain, leads.email_domain, marketo_leads.email_domain)
             as email_domain,
+        coalesce(contacts.first_name, leads.first_name, marketo_leads.first_name) as first_name,
+        coalesce(contacts.last_name, leads.last_name, marketo_leads.last_name) as last_name,
         coalesce(contacts.title, leads.title, marketo_leads.title) as title,
         coalesce(leads.company_name, marketo_leads.company_name) as company_name,
         coalesce(contacts.lead_source, leads.lead_source) as lead_source,
@@ -124,6 +135,7 @@ joined as (
 final as (
     select
         person_id,
+        {{ mqx_person_key('email') }} as person_key,
         contact_id,
         lead_id,
         marketo_lead_id,
@@ -143,6 +155,8 @@ final as (
         end as account_match_method,
         email,
         email_domain,
+        first_name,
+        last_name,
         title,
         company_name,
         lead_industry,

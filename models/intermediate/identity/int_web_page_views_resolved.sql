@@ -2,7 +2,10 @@
 -- A visitor is known through Segment's user_id (the Marketo lead id) or through an
 -- identify call that linked their anonymous_id to one. Anonymous visitors reach an
 -- account only through reverse-IP enrichment (ip_companies), whose domain must match a
--- live account's domain.
+-- live account's domain. The page views of people named by an erasure request
+-- (int_person_erasures: their Marketo lead id as user_id, or, on a view without a
+-- user_id, a browser an identify call tied to them) are dropped here, so they do not
+-- count for the account through reverse-IP either.
 with
 
 pages as (
@@ -39,6 +42,14 @@ identifiers as (
     where identifier_type = 'marketo_lead'
 ),
 
+erasures as (
+    select
+        identifier_type,
+        identifier
+    from {{ ref('int_person_erasures') }}
+    where identifier_type in ('marketo_lead', 'segment_anonymous')
+),
+
 people as (
     select
         person_id,
@@ -72,6 +83,13 @@ joined as (
         people.account_id as person_account_id,
         ip_account.account_id as ip_account_id
     from pages
+    left join erasures as erased_user
+        on erased_user.identifier_type = 'marketo_lead'
+            and pages.user_id = erased_user.identifier
+    left join erasures as erased_browser
+        on erased_browser.identifier_type = 'segment_anonymous'
+            and pages.user_id is null
+            and pages.anonymous_id = erased_browser.identifier
     left join anonymous_users on pages.anonymous_id = anonymous_users.anonymous_id
     left join identifiers
         on coalesce(pages.user_id, anonymous_users.user_id) = identifiers.identifier
@@ -79,6 +97,7 @@ joined as (
     left join ip_companies on pages.context_ip = ip_companies.ip
     left join accounts_by_domain as ip_account
         on ip_companies.company_domain = ip_account.account_domain
+    where erased_user.identifier is null and erased_browser.identifier is null
 ),
 
 final as (

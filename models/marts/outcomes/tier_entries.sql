@@ -57,6 +57,13 @@ people as (
     from {{ ref('int_people_resolved') }}
 ),
 
+erased_identifiers as (
+    -- touches on someone named by an erasure request are theirs: not counted
+    select identifier
+    from {{ ref('int_person_erasures') }}
+    where identifier_type in ('sfdc_contact', 'sfdc_lead')
+),
+
 tasks as (
     select
         task_id,
@@ -188,7 +195,8 @@ touches as (
     from touches_unioned
     left join identifiers on touches_unioned.who_id = identifiers.identifier
     left join people on identifiers.person_id = people.person_id
-    where touches_unioned.touched_at is not null
+    left join erased_identifiers on touches_unioned.who_id = erased_identifiers.identifier
+    where touches_unioned.touched_at is not null and erased_identifiers.identifier is null
 ),
 
 touch_keys as (

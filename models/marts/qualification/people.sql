@@ -1,6 +1,9 @@
 -- One row per person (a Salesforce contact, else lead, else Marketo lead): identity,
--- persona, fit, account, and their tier as a lead unit. No email or name: people are
--- identified by person_id and the ids of the systems they come from.
+-- persona, fit, account, and their tier as a lead unit. People are identified by
+-- person_id, the ids of the systems they come from and person_key (a salted hash of the
+-- email). email, first_name and last_name are NULL unless var mqx_expose_personal_data
+-- is true (macro mqx_personal_data), so the columns and the contract never change.
+-- People named by an erasure request are not here (int_person_identifiers).
 with
 
 people as (
@@ -19,12 +22,16 @@ assignments as (
 final as (
     select
         people.person_id,
+        people.person_key,
         people.contact_id,
         people.lead_id,
         people.marketo_lead_id,
         people.account_id,
         people.account_match_method,
         people.email_domain,
+        {{ mqx_personal_data('people.email') }} as email,
+        {{ mqx_personal_data('people.first_name') }} as first_name,
+        {{ mqx_personal_data('people.last_name') }} as last_name,
         profiles.persona,
         profiles.segment,
         profiles.fit_grade,
