@@ -4,7 +4,9 @@
     On DuckDB (the embedded default) each source table is a folder of Parquet and/or CSV
     files under var('raw_root'): <raw_root>/<source>/<table>/. This macro, run as an
     on-run-start hook, creates one view per contract table in the source's schema that
-    reads all files in the folder together (union by name), keeps only the contract's
+    reads all files in the folder together (union by name), matches each file's headers
+    to the contract's column names by their snake_case form (files of one table may spell
+    a header differently: 'Created Date', 'CreatedDate'), keeps only the contract's
     columns (extra columns are ignored), fills absent optional columns with typed NULLs,
     and fails with a message naming the table and column when something required is
     missing. Every column is landed as text; staging parses and casts.
@@ -67,9 +69,65 @@
 {% endmacro %}
 
 
-{#- House name of a landed header: lowercase, no byte-order mark, spaces as underscores. -#}
+{#- House name of a landed header, the way Fivetran names columns: no byte-order mark,
+    lowercase snake_case. Each file of a table may spell a header its own way:
+    'Created Date', 'CreatedDate', 'created_date' and 'CREATED_DATE' all become
+    'created_date'; 'SFDCLeadId' -> 'sfdc_lead_id'; 'Rejection_Reason__c' ->
+    'rejection_reason_c'; '_fivetran_synced' keeps its leading underscore. -#}
 {% macro mqx_landing_column_name(header) %}
-    {{ return(header.replace('\ufeff', '').strip().lower().replace(' ', '_')) }}
+    {% set re = modules.re %}
+    {% set name = header.replace('\ufeff', '').strip() %}
+    {#- word boundaries inside camelCase and ACRONYMWords -#}
+    {% set name = re.sub('([A-Z]+)([A-Z][a-z])', '\\1_\\2', name) %}
+    {% set name = re.sub('([a-z0-9])([A-Z])', '\\1_\\2', name) %}
+    {#- spaces and punctuation to one underscore, none at the end -#}
+    {% set name = re.sub('[^a-z0-9_]+', '_', name.lower()) %}
+    {% set name = re.sub('__+', '_', name).rstrip('_') %}
+    {{ return(name) }}
+{% endmacro %}
+
+
+{#-
+    The text value of one contract column from the headers that spell it (one per file,
+    after union by name every other file has NULL there), so rows from every file land.
+    A file that fills two spellings of one column in the same row is ambiguous: the
+    landing stops and names the file and the headers.
+-#}
+{% macro mqx_landing_column_value(spellings, column_name, table_label, reader_sql) %}
+    {% set quoted = [] %}
+    {% for header in spellings %}
+        {% do quoted.append('"' ~ header.replace('"', '""') ~ '"') %}
+    {% endfor %}
+    {% if quoted | length == 1 %}
+        {{ return('cast(' ~ quoted[0] ~ ' as varchar)') }}
+    {% endif %}
+    {{ log(
+        'mqx landing: ' ~ table_label ~ " column '" ~ column_name ~ "' is spelled "
+        ~ spellings | join(' / ') ~ ' in different files; each file is read by its own'
+        ~ ' header.',
+        info=true
+    ) }}
+    {% set filled = [] %}
+    {% for header in quoted %}
+        {% do filled.append('case when ' ~ header ~ ' is not null then 1 else 0 end') %}
+    {% endfor %}
+    {% set clash = run_query(
+        'select filename from (' ~ reader_sql ~ ') where '
+        ~ filled | join(' + ') ~ ' > 1 limit 1'
+    ) %}
+    {% if clash.rows %}
+        {% do exceptions.raise_compiler_error(
+            "mqx landing: raw table " ~ table_label ~ ", file " ~ clash.rows[0][0]
+            ~ ": column '" ~ column_name ~ "' appears twice under different headers ("
+            ~ spellings | join(', ') ~ ") with values in both. Keep one of them in the "
+            ~ "export, or rename the other."
+        ) %}
+    {% endif %}
+    {% set casts = [] %}
+    {% for header in quoted %}
+        {% do casts.append('cast(' ~ header ~ ' as varchar)') %}
+    {% endfor %}
+    {{ return('coalesce(' ~ casts | join(', ') ~ ')') }}
 {% endmacro %}
 
 
@@ -135,9 +193,10 @@
 
     {% set reader_sql = readers | join(' union all by name ') %}
     {% set described = run_query('describe ' ~ reader_sql) %}
+    {#- contract name -> the headers that spell it, across all files of the table -#}
     {% set present = {} %}
     {% for row in described.rows %}
-        {% do present.update({mqx_landing_column_name(row[0]): row[0]}) %}
+        {% do present.setdefault(mqx_landing_column_name(row[0]), []).append(row[0]) %}
     {% endfor %}
 
     {% set select_list = [] %}
@@ -145,7 +204,9 @@
         {% set from_filename = column.meta.get('from_filename') %}
         {% if column_name in present %}
             {% do select_list.append(
-                'cast("' ~ present[column_name] ~ '" as varchar) as ' ~ column_name
+                mqx_landing_column_value(
+                    present[column_name], column_name, table_label, reader_sql
+                ) ~ ' as ' ~ column_name
             ) %}
         {% elif from_filename %}
             {% do select_list.append(
@@ -160,8 +221,10 @@
                 info=true
             ) }}
             {% do select_list.append(
-                'cast("' ~ present[column.meta.get('fallback')] ~ '" as varchar) as '
-                ~ column_name
+                mqx_landing_column_value(
+                    present[column.meta.get('fallback')], column.meta.get('fallback'),
+                    table_label, reader_sql
+                ) ~ ' as ' ~ column_name
             ) %}
         {% elif column.meta.get('required', false) %}
             {% do exceptions.raise_compiler_error(

@@ -21,9 +21,31 @@
 {% endmacro %}
 
 
-{#- A UTC timestamp from any variant the contract allows: with or without fractional
-    seconds, with or without a trailing ' UTC', ISO 'T' separator or 'Z'. -#}
+{#- A naive UTC timestamp from any variant the contract allows: with or without fractional
+    seconds, with or without a trailing ' UTC', ISO 'T' separator or 'Z', and with a UTC
+    offset ('+02:00', '-0500', '+02'), which is converted to UTC:
+    '2026-03-01T10:00:00+02:00' -> 2026-03-01 08:00:00. Other zone names ('PST') and
+    anything else that is not a timestamp give NULL (staging then sets the row aside). -#}
 {% macro mqx_parse_timestamp(column) %}
+    {{ return(adapter.dispatch('mqx_parse_timestamp', 'mqx')(column)) }}
+{% endmacro %}
+
+{#- DuckDB: a plain cast reads ' UTC', 'T' and 'Z' but silently ignores a numeric offset,
+    so text with a '+' or '-' after the date part (the first 10 characters) goes through
+    a cast to timestamptz and back to UTC instead. The test is a substring search, not a
+    regex: this runs on every timestamp of every raw row. -#}
+{% macro duckdb__mqx_parse_timestamp(column) %}
+    case
+        when strpos(substr(trim({{ column }}), 11), '+') > 0
+            or strpos(substr(trim({{ column }}), 11), '-') > 0
+            then timezone('UTC', try_cast(trim({{ column }}) as timestamptz))
+        else try_cast(trim({{ column }}) as {{ dbt.type_timestamp() }})
+    end
+{% endmacro %}
+
+{#- Other engines: ' UTC' and 'Z' stripped, then a cast. A numeric offset is left to the
+    engine's cast (Spark converts it to the session time zone, keep that at UTC). -#}
+{% macro default__mqx_parse_timestamp(column) %}
     {{ mqx_try_cast(
         "replace(replace(trim(" ~ column ~ "), ' UTC', ''), 'Z', '')",
         dbt.type_timestamp()

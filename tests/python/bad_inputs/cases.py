@@ -1155,6 +1155,209 @@ def _spend_amounts_check(build: Build) -> None:
         assert "amount_usd" in reasons.get(name, ""), f"{name!r}: {reasons}"
 
 
+# ------------------------------------------- cases: offsets, header spellings, flags
+
+
+def _utc_offset_damage(root: Path) -> None:
+    rf.write_csv(
+        root,
+        "salesforce",
+        "lead",
+        "utc_offsets",
+        LEAD_HEADER,
+        [
+            _lead("L_OFF_PLUS", created="2024-03-01T10:00:00+02:00"),
+            _lead("L_OFF_MINUS", created="2024-03-01T10:00:00-05:00"),
+            _lead("L_OFF_NEXTDAY", created="2024-03-01 23:30:00-05:00"),
+            _lead("L_OFF_COMPACT", created="2024-03-01T10:00:00.250+0530"),
+            _lead("L_OFF_ZERO", created="2024-03-01 10:00:00+00"),
+            _lead("L_OFF_Z", created="2024-03-01T10:00:00Z"),
+            _lead("L_OFF_ZONE", created="2024-03-01 10:00:00 PST"),
+        ],
+    )
+    # which re-sync copy is the latest must be judged in UTC: read naively, 10:00+02:00
+    # (08:00 UTC) would beat 09:00 UTC
+    rf.write_csv(
+        root,
+        "salesforce",
+        "account",
+        "utc_offset_resync",
+        ACCOUNT_HEADER,
+        [
+            _account("A_OFF", name="Later in UTC", synced="2024-03-05 09:00:00"),
+            _account("A_OFF", name="Earlier in UTC", synced="2024-03-05T10:00:00+02:00"),
+        ],
+    )
+
+
+def _utc_offset_check(build: Build) -> None:
+    rows = dict(
+        build.query(
+            "select lead_id, strftime(created_at, '%Y-%m-%d %H:%M:%S.%f')"
+            " from staging.stg_salesforce__leads where lead_id like 'L_OFF_%'"
+        )
+    )
+    assert rows == {
+        "L_OFF_PLUS": "2024-03-01 08:00:00.000000",
+        "L_OFF_MINUS": "2024-03-01 15:00:00.000000",
+        "L_OFF_NEXTDAY": "2024-03-02 04:30:00.000000",
+        "L_OFF_COMPACT": "2024-03-01 04:30:00.250000",
+        "L_OFF_ZERO": "2024-03-01 10:00:00.000000",
+        "L_OFF_Z": "2024-03-01 10:00:00.000000",
+    }, rows
+    # a zone name is not in the contract (all timestamps are UTC): set aside, not guessed
+    reason = _reason(build, "salesforce", "lead", "L_OFF_ZONE")
+    assert "created_date" in reason and "PST" in reason, reason
+    assert build.query(
+        "select account_name from staging.stg_salesforce__accounts where account_id = 'A_OFF'"
+    ) == [("Later in UTC",)]
+
+
+# the same contact columns, spelled as other exports spell them
+SPACED_CONTACT_HEADER = [
+    "Id",
+    "Created Date",
+    "Account ID",
+    "Email",
+    "First Name",
+    "Last Name",
+    "Title",
+    "Lead Source",
+    "Is Deleted",
+    "_fivetran_synced",
+]
+CAMEL_CONTACT_HEADER = [
+    "ID",
+    "CreatedDate",
+    "AccountId",
+    "Email",
+    "FirstName",
+    "LastName",
+    "Title",
+    "LeadSource",
+    "IsDeleted",
+    "_fivetran_synced",
+]
+
+
+def _header_spellings_damage(root: Path) -> None:
+    rf.write_csv(
+        root,
+        "salesforce",
+        "contact",
+        "header_spaced",
+        SPACED_CONTACT_HEADER,
+        [
+            _contact("C_HDR_SPACE1", created="2024-01-20 10:00:00", title="Spaced"),
+            _contact("C_HDR_SPACE2", created="2024-01-21 10:00:00", is_deleted="true"),
+        ],
+    )
+    rf.write_csv(
+        root,
+        "salesforce",
+        "contact",
+        "header_camel",
+        CAMEL_CONTACT_HEADER,
+        [_contact("C_HDR_CAMEL", account_id="A002", created="2024-01-22 10:00:00", title="Camel")],
+    )
+    rf.write_csv(
+        root,
+        "marketo",
+        "lead",
+        "header_camel",
+        ["Id", "Email", "FirstName", "LastName", "Company", "CreatedAt", "UpdatedAt", "SFDCLeadId"],
+        [["M_HDR", "hdr@acme.com", "H", "D", "Acme", "2024-02-01 08:00:00", "", "L001"]],
+    )
+
+
+def _header_spellings_check(build: Build) -> None:
+    rows = build.query(
+        "select contact_id, account_id, title, strftime(created_at, '%Y-%m-%d %H:%M')"
+        " from staging.stg_salesforce__contacts where contact_id like 'C_HDR_%'"
+        " order by contact_id"
+    )
+    assert rows == [
+        ("C_HDR_CAMEL", "A002", "Camel", "2024-01-22 10:00"),
+        ("C_HDR_SPACE1", "A001", "Spaced", "2024-01-20 10:00"),
+    ], rows
+    assert _outcomes(build, "base_salesforce__contacts", "contact_id", ["C_HDR_SPACE2"]) == {
+        "C_HDR_SPACE2": ["deleted"]
+    }
+    # every row of every file of the table landed, whatever its header said
+    landed = dict(
+        build.query(
+            "select regexp_extract(_mqx_file, '[^/]+$'), count(*)"
+            " from staging.base_salesforce__contacts group by all"
+        )
+    )
+    assert landed.get("header_spaced.csv") == 2 and landed.get("header_camel.csv") == 1, landed
+    assert landed.get("base.csv") == 3, landed
+    assert not build.query(
+        "select raw_id, set_aside_reason from staging.stg_audit__rows_set_aside"
+        " where source_table = 'contact' and source_file like '%/header_%'"
+    )
+    assert build.query(
+        "select email, sfdc_lead_id from staging.stg_marketo__leads where marketo_lead_id = 'M_HDR'"
+    ) == [("hdr@acme.com", "L001")]
+
+
+def _delete_flag_damage(root: Path) -> None:
+    spellings = {
+        "A_DEL_YES": "yes",
+        "A_DEL_Y": "Y",
+        "A_DEL_ONE": "1",
+        "A_DEL_PADDED": " TRUE ",
+        "A_DEL_NO": "no",
+        "A_DEL_N": "N",
+        "A_DEL_ZERO": "0",
+        "A_DEL_WORD": "deleted",
+        "A_DEL_TWO": "2",
+        "A_DEL_JUNK": "#N/A",
+    }
+    rf.write_csv(
+        root,
+        "salesforce",
+        "account",
+        "delete_flag_spellings",
+        ACCOUNT_HEADER,
+        [_account(i, is_deleted=v) for i, v in spellings.items()],
+    )
+    rf.write_csv(
+        root,
+        "salesforce",
+        "lead",
+        "fivetran_delete_flag_spellings",
+        LEAD_HEADER,
+        [_lead("L_FTDEL_JUNK", fivetran_deleted="maybe")],
+    )
+
+
+def _delete_flag_check(build: Build) -> None:
+    outcomes = dict(
+        build.query(
+            "select account_id, row_outcome from staging.base_salesforce__accounts"
+            " where account_id like 'A_DEL_%'"
+        )
+    )
+    assert outcomes == {
+        "A_DEL_YES": "deleted",
+        "A_DEL_Y": "deleted",
+        "A_DEL_ONE": "deleted",
+        "A_DEL_PADDED": "deleted",
+        "A_DEL_NO": "staged",
+        "A_DEL_N": "staged",
+        "A_DEL_ZERO": "staged",
+        "A_DEL_WORD": "set_aside",
+        "A_DEL_TWO": "set_aside",
+        "A_DEL_JUNK": "set_aside",
+    }, outcomes
+    for raw_id, value in (("A_DEL_WORD", "deleted"), ("A_DEL_TWO", "2"), ("A_DEL_JUNK", "#N/A")):
+        reason = _reason(build, "salesforce", "account", raw_id)
+        assert "is_deleted" in reason and reason.endswith(value), reason
+    reason = _reason(build, "salesforce", "lead", "L_FTDEL_JUNK")
+    assert "_fivetran_deleted" in reason and "maybe" in reason, reason
+
+
 STAGED_CASES: list[StagedCase] = [
     StagedCase("utf8_bom_header", "cleaned: BOM stripped, row staged", _bom_damage, _bom_check),
     StagedCase(
@@ -1322,6 +1525,24 @@ STAGED_CASES: list[StagedCase] = [
         _spend_amounts_damage,
         _spend_amounts_check,
     ),
+    StagedCase(
+        "timestamp_utc_offsets",
+        "converted to UTC; a zone name is set aside",
+        _utc_offset_damage,
+        _utc_offset_check,
+    ),
+    StagedCase(
+        "header_spellings_differ_between_files",
+        "each file read by its own header, every row lands",
+        _header_spellings_damage,
+        _header_spellings_check,
+    ),
+    StagedCase(
+        "is_deleted_spellings",
+        "known spellings mapped; others set aside naming the column and value",
+        _delete_flag_damage,
+        _delete_flag_check,
+    ),
 ]
 
 
@@ -1390,6 +1611,18 @@ def _bombora_without_topic(root: Path) -> None:
     )
 
 
+def _contact_with_two_spellings_of_one_column(root: Path) -> None:
+    # one file carrying created_date twice, under two headers, both filled
+    rf.write_csv(
+        root,
+        "salesforce",
+        "contact",
+        "two_spellings",
+        [*CONTACT_HEADER, "CreatedDate"],
+        [[*_contact("C_TWICE"), "2024-01-11 10:00:00"]],
+    )
+
+
 FAILURE_CASES: list[FailureCase] = [
     FailureCase(
         "missing_required_table",
@@ -1426,5 +1659,12 @@ FAILURE_CASES: list[FailureCase] = [
         "build fails: salesforce.account has no data (0-byte file)",
         _account_only_empty_file,
         ("salesforce.account", "account.csv"),
+    ),
+    FailureCase(
+        "one_file_two_spellings_of_a_column",
+        "build fails: salesforce.contact file two_spellings.csv has created_date twice",
+        _contact_with_two_spellings_of_one_column,
+        ("salesforce.contact", "two_spellings.csv", "'created_date'", "CreatedDate", "Keep one"),
+        select="base_salesforce__contacts",
     ),
 ]
