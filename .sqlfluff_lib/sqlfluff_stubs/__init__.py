@@ -3,7 +3,7 @@
 sqlfluff renders each model without dbt. These stand-ins make the rendered SQL close to
 what dbt compiles: `var()` returns the project's real vars from dbt_project.yml,
 `adapter.dispatch(name)(...)` and `dbt.<macro>(...)` render as plain SQL calls, and the
-`dbt.type_*()` macros as type names.
+`dbt.type_*()` macros as type names; `target` is the default DuckDB target.
 """
 
 from __future__ import annotations
@@ -40,9 +40,18 @@ def _sql_call(name: str):
     return render
 
 
+class _Column:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
 class _Adapter:
     def dispatch(self, macro_name: str, macro_namespace: str | None = None):
         return _sql_call(macro_name)
+
+    def get_columns_in_relation(self, relation: Any) -> list[_Column]:
+        """sqlfluff's is_incremental() is true: the incremental branch needs columns."""
+        return [_Column("stored_column"), _Column("row_outcome")]
 
 
 def _listagg(measure: str, delimiter_text: str = "','", order_by_clause: str = "", *_: Any) -> str:
@@ -58,5 +67,13 @@ class _DbtMacros:
         return _sql_call(name)
 
 
+class _Target:
+    """The default target, as dbt's `target` gives it."""
+
+    type = "duckdb"
+    name = "duckdb"
+
+
 adapter = _Adapter()
+target = _Target()
 dbt = _DbtMacros()

@@ -10,6 +10,8 @@
       'staged'     everything else: the stg_ model keeps exactly these rows.
     Every raw row gets one outcome, so raw = staged + set_aside + deleted + duplicate.
 
+    On incremental runs the rows to decide on include the stored rows sharing an id
+    with a new row (mqx_rows_to_resolve), so outcomes equal a full refresh.
     `relation` is the CTE holding the parsed rows with a `set_aside_reason` column
     (NULL when the row is fine) and the landing's _mqx_row_number.
 -#}
@@ -34,5 +36,5 @@
             when set_aside_reason is not null then 'set_aside'
             else 'staged'
         end as row_outcome
-    from {{ relation }}
+    from {{ mqx_rows_to_resolve(relation, id_column) }}
 {% endmacro %}

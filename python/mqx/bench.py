@@ -5,9 +5,13 @@
 For each size the bench
 
 1. generates a world in-process with :mod:`mqx.world` (timed);
-2. runs ``dbt build`` on a fresh DuckDB file (wall time and peak RSS);
-3. runs ``dbt run`` (models only, no seeds or tests) on the same warehouse (wall time);
-4. times the *lower bound*: one DuckDB query (fresh in-memory connection, 2 threads)
+2. holds back the world's last day of events (:mod:`mqx.world.holdback`);
+3. runs ``dbt build`` on a fresh DuckDB file (wall time and peak RSS);
+4. runs ``dbt run --full-refresh`` (models only, no seeds or tests) on the same
+   warehouse (wall time);
+5. lands the held day as new files and runs ``dbt build`` again: the incremental run
+   of a daily job (wall time, and its share of the full build);
+6. times the *lower bound*: one DuckDB query (fresh in-memory connection, 2 threads)
    that reads every raw event row once and aggregates it per key (lead, account or
    domain), the work no implementation of the models can avoid;
 
@@ -27,6 +31,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -298,7 +303,10 @@ def _method_lines(result: dict[str, Any]) -> list[str]:
         "lower bound: one DuckDB query, fresh in-memory connection, "
         f"threads = {method.get('lower_bound_threads', LOWER_BOUND_THREADS)}, reading every "
         "raw event row once and counting rows per key (lead id, account id or domain)",
-        "run-only: `dbt run` (models, no seeds or tests) on the warehouse the build made",
+        "run-only: `dbt run --full-refresh` (models, no seeds or tests) on the warehouse "
+        "the build made",
+        "full build: `dbt build` on a fresh warehouse of the world minus its last day of "
+        "events; incremental build: `dbt build` after that day lands as new files",
     ]
 
 
@@ -482,17 +490,17 @@ def dbt_environment(raw_root: Path, duckdb_path: Path, temp_dir: Path) -> dict[s
 
 def run_dbt(
     dbt: Path,
-    command: str,
+    command: list[str],
     workdir: Path,
     env: dict[str, str],
     progress: Callable[[str], None],
     label: str,
 ) -> dict[str, Any]:
     """`dbt <command>` as a measured subprocess; raises BenchError with the log tail on failure."""
-    output = workdir / f"dbt_{command}.out"
+    output = workdir / f"dbt_{'_'.join(c.strip('-') for c in command)}.out"
     cmd = [
         str(dbt),
-        command,
+        *command,
         "--project-dir",
         str(REPO),
         "--target-path",
@@ -518,7 +526,7 @@ def bench_size(
     progress: Callable[[str], None],
 ) -> dict[str, Any]:
     """Generate, build, run and lower-bound one size; returns its row."""
-    from mqx.world import WorldConfig, generate
+    from mqx.world import WorldConfig, generate, holdback
     from mqx.world.writer import WorldExistsError
 
     size_dir = workdir / name
@@ -541,16 +549,27 @@ def bench_size(
         stale.unlink(missing_ok=True)
     env = dbt_environment(raw_root, duckdb_path, temp_dir)
 
+    held_root = size_dir / "held"
+    shutil.rmtree(held_root, ignore_errors=True)
+    held = holdback.hold_back(raw_root, held_root, holdback.world_end_date(truth), days=1)
+    held_rows = sum(c["held"] for c in held.values())
+    progress(f"{name}: held back the last day, {held_rows:,} event rows, to land later")
+
     progress(f"{name}: dbt build (fresh warehouse {duckdb_path})")
-    build = run_dbt(dbt, "build", size_dir, env, progress, f"{name}: dbt build")
+    build = run_dbt(dbt, ["build"], size_dir, env, progress, f"{name}: dbt build")
     progress(
         f"{name}: dbt build done in {build['seconds']:.1f} s, "
         f"peak RSS {build['peak_rss_mb'] or 0:.0f} MB"
     )
 
-    progress(f"{name}: dbt run (models only, same warehouse)")
-    run = run_dbt(dbt, "run", size_dir, env, progress, f"{name}: dbt run")
+    progress(f"{name}: dbt run --full-refresh (models only, same warehouse)")
+    run = run_dbt(dbt, ["run", "--full-refresh"], size_dir, env, progress, f"{name}: dbt run")
     progress(f"{name}: dbt run done in {run['seconds']:.1f} s")
+
+    holdback.land(held_root, raw_root)
+    progress(f"{name}: landed the held day; incremental dbt build")
+    incremental = run_dbt(dbt, ["build"], size_dir, env, progress, f"{name}: incremental")
+    progress(f"{name}: incremental dbt build done in {incremental['seconds']:.1f} s")
 
     progress(f"{name}: lower bound query ({LOWER_BOUND_THREADS} threads)")
     lower = run_lower_bound(raw_root)
@@ -566,6 +585,9 @@ def bench_size(
             "generate_s": generate_s,
             "build_s": build["seconds"],
             "run_s": run["seconds"],
+            "incremental_s": incremental["seconds"],
+            "incremental_rows": held_rows,
+            "incremental_peak_rss_mb": incremental["peak_rss_mb"],
             "lower_bound_s": lower["seconds"],
             "build_peak_rss_mb": build["peak_rss_mb"],
             "run_peak_rss_mb": run["peak_rss_mb"],

@@ -93,16 +93,11 @@ campaign_responses as (
     from {{ ref('stg_salesforce__campaign_members') }} as members
     inner join {{ ref('stg_salesforce__campaigns') }} as campaigns
         on members.campaign_id = campaigns.campaign_id
+    -- the member's contact, else (no contact at all) its lead: one equality join
     inner join identifiers
-        on (
-            identifiers.identifier_type = 'sfdc_contact'
-            and members.contact_id = identifiers.identifier
-        )
-        or (
-            members.contact_id is null
-            and identifiers.identifier_type = 'sfdc_lead'
-            and members.lead_id = identifiers.identifier
-        )
+        on identifiers.identifier_type
+        = case when members.contact_id is not null then 'sfdc_contact' else 'sfdc_lead' end
+        and identifiers.identifier = coalesce(members.contact_id, members.lead_id)
 ),
 
 email_clicks as (
@@ -112,7 +107,8 @@ email_clicks as (
         identifiers.person_id,
         cast(null as {{ dbt.type_string() }}) as account_id,
         '' as match_key,
-        clicks.link_url as detail,
+        -- without the query string, which can carry the recipient's email (?email=...)
+        {{ dbt.split_part('clicks.link_url', "'?'", 1) }} as detail,
         cast(null as integer) as score,
         clicks.clicked_at as occurred_at
     from {{ ref('stg_marketo__email_clicks') }} as clicks
@@ -242,35 +238,62 @@ events as (
     select * from referrals
 ),
 
-matched as (
+-- The catalog row of each distinct (source, match key): the heaviest match, then the
+-- longest pattern. Matching the few distinct keys instead of every event keeps the
+-- pattern comparisons off the event stream.
+event_keys as (
+    select distinct signal_source, match_key from events
+),
+
+key_matches as (
     select
-        events.*,
+        event_keys.signal_source,
+        event_keys.match_key,
         catalog.signal_type,
         catalog.signal_class,
         catalog.solution_area,
         catalog.reason_phrase,
         catalog.weight,
         catalog.half_life_days
-    from events
+    from event_keys
     inner join catalog
-        on events.signal_source = catalog.signal_source
+        on event_keys.signal_source = catalog.signal_source
             and (
                 catalog.match_type = 'any'
-                or (catalog.match_type = 'exact' and events.match_key = catalog.pattern)
-                or (catalog.match_type = 'prefix' and events.match_key like catalog.pattern || '%')
+                or (catalog.match_type = 'exact' and event_keys.match_key = catalog.pattern)
+                or (
+                    catalog.match_type = 'prefix'
+                    and event_keys.match_key like catalog.pattern || '%'
+                )
                 or (
                     catalog.match_type = 'contains'
-                    and events.match_key like '%' || catalog.pattern || '%'
+                    and event_keys.match_key like '%' || catalog.pattern || '%'
                 )
             )
-    where catalog.weight > 0 and events.occurred_at is not null
+    where catalog.weight > 0
     qualify row_number() over (
-            partition by events.signal_source, events.source_event_id
+            partition by event_keys.signal_source, event_keys.match_key
             order by
                 catalog.weight desc nulls last,
                 length(catalog.pattern) desc,
                 catalog.signal_type asc
         ) = 1
+),
+
+matched as (
+    select
+        events.*,
+        key_matches.signal_type,
+        key_matches.signal_class,
+        key_matches.solution_area,
+        key_matches.reason_phrase,
+        key_matches.weight,
+        key_matches.half_life_days
+    from events
+    inner join key_matches
+        on events.signal_source = key_matches.signal_source
+            and events.match_key is not distinct from key_matches.match_key
+    where events.occurred_at is not null
 ),
 
 final as (

@@ -1,9 +1,16 @@
 -- Every raw Bombora surge row, parsed, with its outcome. A week re-delivered in a
 -- second file lands the same (week, domain, topic) again: the last one read wins.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('bombora', 'surge') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (

@@ -1,10 +1,17 @@
 -- Every raw G2 Buyer Intent row, parsed, with its outcome. G2 rows have no id: the
 -- natural key is (day, domain, signal type, products); a re-exported day lands the same
 -- key again and the last one read wins.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('g2', 'buyer_intent') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (

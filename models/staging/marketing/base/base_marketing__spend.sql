@@ -17,6 +17,7 @@ parsed as (
         {{ mqx_clean_text('campaign_name') }} as campaign_name,
         {{ mqx_parse_amount('amount_usd') }} as amount_usd,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_date('spend_date') }} as spend_date,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
         {{ mqx_clean_text('spend_date') }} as raw_spend_date,
@@ -52,6 +53,8 @@ checked as (
             when raw_amount_usd is null then 'missing amount_usd'
             when amount_usd is null then 'unparseable amount_usd: ' || raw_amount_usd
             when amount_usd < 0 then 'negative amount_usd: ' || raw_amount_usd
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from keyed
 ),

@@ -1,10 +1,17 @@
 -- Every raw Marketo email delivery (activity_email_delivered) row, parsed, with its
 -- outcome (staged / set aside / duplicate re-sync). stg_marketo__email_deliveries keeps
 -- the staged rows; stg_audit__rows_set_aside lists the rest.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('marketo', 'activity_email_delivered') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (

@@ -2,10 +2,17 @@
 -- (staged / set aside / duplicate re-sync). Staged rows still include machine opens:
 -- base_marketo__email_bot_verdicts judges them, stg_marketo__email_opens keeps the human
 -- ones and stg_marketo__email_bot_activities lists the rest.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('marketo', 'activity_open_email') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (

@@ -1,10 +1,17 @@
 -- Every raw Marketo email send (activity_send_email) row, parsed, with its outcome
 -- (staged / set aside / duplicate re-sync). stg_marketo__email_sends keeps the staged
 -- rows; stg_audit__rows_set_aside lists the rest.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('marketo', 'activity_send_email') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (

@@ -20,6 +20,7 @@ parsed as (
         {{ mqx_clean_text('sfdc_contact_id') }} as sfdc_contact_id,
         {{ mqx_clean_text('sfdc_account_id') }} as sfdc_account_id,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_timestamp('created_at') }} as created_at,
         {{ mqx_parse_timestamp('updated_at') }} as updated_at,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
@@ -48,6 +49,8 @@ checked as (
                 then 'unparseable created_at: ' || raw_created_at
             when raw_updated_at is not null and updated_at is null
                 then 'unparseable updated_at: ' || raw_updated_at
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from derived
 ),

@@ -22,6 +22,8 @@ parsed as (
         {{ mqx_parse_number('annual_revenue') }} as annual_revenue,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('is_deleted') }} as raw_is_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_timestamp('created_date') }} as created_at,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
         id as raw_id,
@@ -40,6 +42,10 @@ checked as (
             when {{ mqx_is_in_the_future('created_at') }}
                 then 'created_date in the future'
             when account_name is null then 'missing name'
+            when raw_is_deleted is not null and is_deleted is null
+                then 'unrecognised is_deleted value: ' || raw_is_deleted
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from parsed
 ),

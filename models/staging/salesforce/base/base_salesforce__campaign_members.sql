@@ -2,11 +2,17 @@
 -- aside / deleted / duplicate re-sync). stg_salesforce__campaign_members keeps the
 -- staged rows. created_date is optional in the contract: a missing one is fine, an
 -- unparseable or future one sets the row aside.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
 
 with
 
 source as (
     select * from {{ source('salesforce', 'campaign_member') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (
@@ -19,6 +25,8 @@ parsed as (
         coalesce({{ mqx_parse_boolean('has_responded') }}, false) as has_responded,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('is_deleted') }} as raw_is_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_date('first_responded_date') }} as first_responded_date,
         {{ mqx_parse_timestamp('created_date') }} as created_at,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
@@ -41,6 +49,10 @@ checked as (
                 then 'created_date in the future'
             when raw_first_responded_date is not null and first_responded_date is null
                 then 'unparseable first_responded_date: ' || raw_first_responded_date
+            when raw_is_deleted is not null and is_deleted is null
+                then 'unrecognised is_deleted value: ' || raw_is_deleted
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from parsed
 ),

@@ -16,6 +16,8 @@ parsed as (
         {{ mqx_parse_amount('actual_cost') }} as actual_cost_usd,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('is_deleted') }} as raw_is_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_date('start_date') }} as start_date,
         {{ mqx_parse_date('end_date') }} as end_date,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
@@ -40,6 +42,10 @@ checked as (
                 then 'unparseable start_date: ' || raw_start_date
             when raw_end_date is not null and end_date is null
                 then 'unparseable end_date: ' || raw_end_date
+            when raw_is_deleted is not null and is_deleted is null
+                then 'unrecognised is_deleted value: ' || raw_is_deleted
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from parsed
 ),

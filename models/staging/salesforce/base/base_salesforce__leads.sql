@@ -42,6 +42,8 @@ parsed as (
         {{ mqx_parse_boolean('is_converted') }} as is_converted_raw,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('is_deleted') }} as raw_is_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_date('converted_date') }} as converted_date,
         {{ mqx_parse_timestamp('created_date') }} as created_at,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
@@ -78,6 +80,10 @@ checked as (
                 then 'created_date in the future'
             when raw_converted_date is not null and converted_date is null
                 then 'unparseable converted_date: ' || raw_converted_date
+            when raw_is_deleted is not null and is_deleted is null
+                then 'unrecognised is_deleted value: ' || raw_is_deleted
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from mapped
 ),

@@ -22,6 +22,8 @@ parsed as (
         {{ mqx_parse_boolean('is_won') }} as is_won_raw,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('is_deleted') }} as raw_is_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_date('close_date') }} as close_date,
         {{ mqx_parse_timestamp('created_date') }} as created_at,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
@@ -51,6 +53,10 @@ checked as (
             when amount_usd < 0 then 'negative amount: ' || raw_amount
             when raw_close_date is not null and close_date is null
                 then 'unparseable close_date: ' || raw_close_date
+            when raw_is_deleted is not null and is_deleted is null
+                then 'unrecognised is_deleted value: ' || raw_is_deleted
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from parsed
 ),

@@ -2,11 +2,17 @@
 -- deleted / duplicate re-sync). stg_salesforce__tasks keeps the staged rows.
 -- activity_date may lie in the future (a task scheduled ahead); only created_date
 -- is checked against the load time.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
 
 with
 
 source as (
     select * from {{ source('salesforce', 'task') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (
@@ -21,6 +27,8 @@ parsed as (
         {{ mqx_clean_text('status') }} as task_status,
         {{ mqx_parse_boolean('is_deleted') }} as is_deleted,
         {{ mqx_parse_boolean('_fivetran_deleted') }} as is_fivetran_deleted,
+        {{ mqx_clean_text('is_deleted') }} as raw_is_deleted,
+        {{ mqx_clean_text('_fivetran_deleted') }} as raw_fivetran_deleted,
         {{ mqx_parse_date('activity_date') }} as activity_date,
         {{ mqx_parse_timestamp('created_date') }} as created_at,
         {{ mqx_parse_timestamp('_fivetran_synced') }} as fivetran_synced_at,
@@ -42,6 +50,10 @@ checked as (
                 then 'created_date in the future'
             when raw_activity_date is not null and activity_date is null
                 then 'unparseable activity_date: ' || raw_activity_date
+            when raw_is_deleted is not null and is_deleted is null
+                then 'unrecognised is_deleted value: ' || raw_is_deleted
+            when raw_fivetran_deleted is not null and is_fivetran_deleted is null
+                then 'unrecognised _fivetran_deleted value: ' || raw_fivetran_deleted
         end as set_aside_reason
     from parsed
 ),

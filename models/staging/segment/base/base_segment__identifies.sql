@@ -1,10 +1,17 @@
 -- Every raw Segment identify call, parsed, with its outcome (staged / set aside /
 -- duplicate delivery: the last copy read wins). stg_segment__identifies keeps the staged
 -- rows; stg_audit__rows_set_aside lists the rest.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('segment', 'identifies') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (

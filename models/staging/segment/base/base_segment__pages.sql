@@ -2,10 +2,17 @@
 -- delivery). Segment delivers at least once, so an id can land twice: the copy received
 -- last wins. Staged rows still include crawler views: stg_segment__bot_page_views lists
 -- them and stg_segment__pages keeps the rest.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='_mqx_row_number',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
     select * from {{ source('segment', 'pages') }}
+    {{ mqx_only_new_files() }}
 ),
 
 parsed as (
