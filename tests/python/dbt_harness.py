@@ -64,6 +64,22 @@ class Build:
     def failures(self) -> list[dict]:
         return [r for r in self.results if r["status"] not in ("success", "pass")]
 
+    def checksums(self, schemas: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+        """Row count and an order-independent content checksum of every table in schemas."""
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "where list_contains(?, schema_name) order by all",
+                [list(schemas)],
+            ).fetchall()
+            return {
+                f"{schema}.{table}": con.execute(
+                    "select count(*), coalesce(sum(hash(cast(t as varchar))::hugeint), 0) "
+                    f"from {schema}.{table} as t"
+                ).fetchone()
+                for schema, table in tables
+            }
+
 
 def _release_duckdb_file() -> None:
     """Close the DuckDB connection dbt-duckdb caches in this process after a run.

@@ -31,21 +31,6 @@ MODELS_AND_SEEDS = (
 )
 
 
-def _checksums(build: Build) -> dict[str, tuple[int, int]]:
-    with duckdb.connect(str(build.duckdb_path), read_only=True) as con:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            f"where schema_name in {SCHEMAS} order by all"
-        ).fetchall()
-        return {
-            f"{schema}.{table}": con.execute(
-                "select count(*), coalesce(sum(hash(cast(t as varchar))::hugeint), 0) "
-                f"from {schema}.{table} as t"
-            ).fetchone()
-            for schema, table in tables
-        }
-
-
 def _add_resyncs(raw_root, held_root) -> None:
     """Append re-synced copies of already-landed rows to the held (next) files."""
     con = duckdb.connect()
@@ -137,7 +122,7 @@ def test_resynced_rows_resolve_as_in_a_full_refresh(incremental_and_full):
 
 def test_incremental_run_equals_full_refresh(incremental_and_full):
     incremental, full, _ = incremental_and_full
-    after, reference = _checksums(incremental), _checksums(full)
+    after, reference = incremental.checksums(SCHEMAS), full.checksums(SCHEMAS)
     assert len(reference) > 40, f"too few tables compared: {sorted(reference)}"
     assert after.keys() == reference.keys()
     differing = {

@@ -6,26 +6,10 @@ the model fit would magnify the last-bit differences.)"""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from dbt_harness import Build, run_dbt
 
 SCHEMAS = ("intermediate", "marts")
-
-
-def _checksums(build: Build) -> dict[str, tuple[int, int]]:
-    with duckdb.connect(str(build.duckdb_path), read_only=True) as con:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            f"where schema_name in {SCHEMAS} order by all"
-        ).fetchall()
-        return {
-            f"{schema}.{table}": con.execute(
-                "select count(*), coalesce(sum(hash(cast(t as varchar))::hugeint), 0) "
-                f"from {schema}.{table} as t"
-            ).fetchone()
-            for schema, table in tables
-        }
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +20,7 @@ def second_build(small_world, tmp_path_factory) -> Build:
 
 
 def test_two_builds_of_the_same_input_are_identical(small_world_build, second_build):
-    first, second = _checksums(small_world_build), _checksums(second_build)
+    first, second = small_world_build.checksums(SCHEMAS), second_build.checksums(SCHEMAS)
     assert len(first) > 20, f"too few tables compared: {sorted(first)}"
     assert first.keys() == second.keys()
     differing = {name: (first[name], second[name]) for name in first if first[name] != second[name]}
