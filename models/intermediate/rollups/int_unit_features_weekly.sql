@@ -6,6 +6,8 @@
 -- date; `label_known` whether the data reaches that far. This is the training history
 -- for P(in-market) and the input of the tiers, weekly and as of the run date.
 {% set lookback = var('signal_lookback_days') %}
+{#- the distinct counts look back 28 days, never past the lookback window -#}
+{% set recent_days = [28, lookback | int] | min %}
 
 with
 
@@ -59,7 +61,14 @@ account_labels as (
 
 windowed as (
     select
-        unit_signals.*,
+        unit_signals.unit_type,
+        unit_signals.unit_id,
+        unit_signals.account_id,
+        unit_signals.signal_source,
+        unit_signals.signal_type,
+        unit_signals.signal_class,
+        unit_signals.weight,
+        unit_signals.half_life_days,
         calendar.as_of_date,
         {{ dbt.datediff('unit_signals.signal_date', 'calendar.as_of_date', 'day') }}
             as age_days
@@ -82,7 +91,8 @@ decayed as (
     from windowed
 ),
 
-aggregated as (
+-- Sums and counts over the whole lookback window: every signal, no distinct counts.
+summed as (
     select
         unit_type,
         unit_id,
@@ -98,33 +108,97 @@ aggregated as (
         {{ mqx_count_if(
             "signal_class = 'hand_raise' and age_days <= " ~ var('hand_raise_window_days')
         ) }} as hand_raises_30d,
-        count(distinct case when signal_class = 'intent' and age_days <= 28 then person_id end)
-            as people_with_intent_28d,
-        count(distinct case when signal_class = 'intent' and age_days <= 7 then person_id end)
-            as people_with_intent_7d,
-        count(distinct case when signal_class = 'intent' and age_days <= 28 then signal_type end)
-            as intent_types_28d,
-        count(distinct case when signal_class = 'intent' and age_days <= 28 then signal_source end)
-            as intent_channels_28d,
-        count(distinct case
-            when signal_class = 'intent' and age_days <= 28
-                then {{ dbt.datediff('signal_date', 'as_of_date', 'week') }}
-        end) as intent_weeks_28d,
-        count(distinct case when signal_source = 'bombora' and age_days <= 14 then detail end)
-            as bombora_surge_topics_14d,
         {{ mqx_count_if("signal_source = 'g2' and signal_class = 'intent' and age_days <= 28") }}
             as g2_signals_28d,
         {{ mqx_count_if("signal_class = 'conversation'") }} as conversations_90d,
         {{ mqx_count_if("signal_class = 'referral'") }} as referrals_90d,
-        count(distinct case
-            when persona in ('decision_maker', 'champion') and age_days <= 28 then person_id
-        end) as decision_makers_28d,
         {{ mqx_count_if("signal_type in ('pricing_page_view', 'g2_pricing') and age_days <= 14") }}
             as pricing_views_14d,
         {{ mqx_count_if("age_days <= " ~ var('engagement_window_days')) }} as signals_in_window,
         min(age_days) as days_since_last_signal
     from decayed
     group by unit_type, unit_id, as_of_date
+),
+
+-- The distinct counts look back 28 days at most and only at intent signals and signals
+-- of decision makers and champions: joined to the calendar on their own, they read a
+-- small part of what the sums read.
+recent as (
+    select
+        unit_signals.unit_type,
+        unit_signals.unit_id,
+        unit_signals.person_id,
+        unit_signals.signal_source,
+        unit_signals.signal_type,
+        unit_signals.signal_class,
+        unit_signals.persona,
+        unit_signals.detail,
+        unit_signals.signal_date,
+        calendar.as_of_date,
+        {{ dbt.datediff('unit_signals.signal_date', 'calendar.as_of_date', 'day') }}
+            as age_days
+    from unit_signals
+    inner join calendar
+        on unit_signals.signal_date < calendar.as_of_date
+            and unit_signals.signal_date
+            >= cast({{ dbt.dateadd('day', -1 * recent_days, 'calendar.as_of_date') }} as date)
+    where unit_signals.signal_class = 'intent'
+        or unit_signals.persona in ('decision_maker', 'champion')
+),
+
+counted as (
+    select
+        unit_type,
+        unit_id,
+        as_of_date,
+        count(distinct case when signal_class = 'intent' then person_id end)
+            as people_with_intent_28d,
+        count(distinct case when signal_class = 'intent' and age_days <= 7 then person_id end)
+            as people_with_intent_7d,
+        count(distinct case when signal_class = 'intent' then signal_type end)
+            as intent_types_28d,
+        count(distinct case when signal_class = 'intent' then signal_source end)
+            as intent_channels_28d,
+        count(distinct case
+            when signal_class = 'intent'
+                then {{ dbt.datediff('signal_date', 'as_of_date', 'week') }}
+        end) as intent_weeks_28d,
+        count(distinct case when signal_source = 'bombora' and age_days <= 14 then detail end)
+            as bombora_surge_topics_14d,
+        count(distinct case when persona in ('decision_maker', 'champion') then person_id end)
+            as decision_makers_28d
+    from recent
+    group by unit_type, unit_id, as_of_date
+),
+
+aggregated as (
+    select
+        summed.unit_type,
+        summed.unit_id,
+        summed.as_of_date,
+        summed.account_id,
+        summed.intent_score,
+        summed.engagement_score,
+        summed.total_score,
+        summed.hand_raises_30d,
+        coalesce(counted.people_with_intent_28d, 0) as people_with_intent_28d,
+        coalesce(counted.people_with_intent_7d, 0) as people_with_intent_7d,
+        coalesce(counted.intent_types_28d, 0) as intent_types_28d,
+        coalesce(counted.intent_channels_28d, 0) as intent_channels_28d,
+        coalesce(counted.intent_weeks_28d, 0) as intent_weeks_28d,
+        coalesce(counted.bombora_surge_topics_14d, 0) as bombora_surge_topics_14d,
+        summed.g2_signals_28d,
+        summed.conversations_90d,
+        summed.referrals_90d,
+        coalesce(counted.decision_makers_28d, 0) as decision_makers_28d,
+        summed.pricing_views_14d,
+        summed.signals_in_window,
+        summed.days_since_last_signal
+    from summed
+    left join counted
+        on summed.unit_type = counted.unit_type
+            and summed.unit_id = counted.unit_id
+            and summed.as_of_date = counted.as_of_date
 ),
 
 labelled as (
