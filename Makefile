@@ -83,11 +83,11 @@ evaluate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check python tests .sqlfluff_lib
 	$(BIN)/ruff format --check python tests .sqlfluff_lib
-	$(BIN)/sqlfluff lint models tests/staging tests/marts --processes 2
+	$(BIN)/sqlfluff lint models tests/staging tests/intermediate tests/marts --processes 2
 
 format: $(STAMP)
 	$(BIN)/ruff format python tests .sqlfluff_lib
-	$(BIN)/sqlfluff fix models tests/staging tests/marts --processes 2
+	$(BIN)/sqlfluff fix models tests/staging tests/intermediate tests/marts --processes 2
 
 test: lint
 	$(BIN)/python -m pytest
