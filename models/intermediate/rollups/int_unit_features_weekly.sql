@@ -59,6 +59,19 @@ account_labels as (
         ) }} as date)
 ),
 
+-- Each as-of date with every day of its lookback window and that day's age: signals
+-- join it on the day, an equality (hash) join, instead of on a date range.
+window_days as (
+    select
+        calendar.as_of_date,
+        cast({{ dbt.dateadd('day', '-1 * days.number', 'calendar.as_of_date') }} as date)
+            as signal_date,
+        days.number as age_days
+    from calendar
+    cross join ({{ mqx_whole_numbers(lookback | string | length) }}) as days
+    where days.number between 1 and {{ lookback }}
+),
+
 windowed as (
     select
         unit_signals.unit_type,
@@ -69,24 +82,21 @@ windowed as (
         unit_signals.signal_class,
         unit_signals.weight,
         unit_signals.half_life_days,
-        calendar.as_of_date,
-        {{ dbt.datediff('unit_signals.signal_date', 'calendar.as_of_date', 'day') }}
-            as age_days
+        window_days.as_of_date,
+        window_days.age_days
     from unit_signals
-    inner join calendar
-        on unit_signals.signal_date < calendar.as_of_date
-            and unit_signals.signal_date
-            >= cast({{ dbt.dateadd('day', -1 * lookback, 'calendar.as_of_date') }} as date)
+    inner join window_days on unit_signals.signal_date = window_days.signal_date
 ),
 
 decayed as (
     -- as an exact decimal, so that the sums below do not depend on the order in which
-    -- parallel threads add them up (two builds of the same data give the same scores)
+    -- parallel threads add them up (two builds of the same data give the same scores);
+    -- 18 digits keep the per-row arithmetic in 64-bit integers
     select
         *,
         cast(
             weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
-            as decimal(38, 12)
+            as decimal(18, 9)
         ) as decayed_weight
     from windowed
 ),
@@ -134,16 +144,15 @@ recent as (
         unit_signals.persona,
         unit_signals.detail,
         unit_signals.signal_date,
-        calendar.as_of_date,
-        {{ dbt.datediff('unit_signals.signal_date', 'calendar.as_of_date', 'day') }}
-            as age_days
+        window_days.as_of_date,
+        window_days.age_days
     from unit_signals
-    inner join calendar
-        on unit_signals.signal_date < calendar.as_of_date
-            and unit_signals.signal_date
-            >= cast({{ dbt.dateadd('day', -1 * recent_days, 'calendar.as_of_date') }} as date)
-    where unit_signals.signal_class = 'intent'
-        or unit_signals.persona in ('decision_maker', 'champion')
+    inner join window_days on unit_signals.signal_date = window_days.signal_date
+    where window_days.age_days <= {{ recent_days }}
+        and (
+            unit_signals.signal_class = 'intent'
+            or unit_signals.persona in ('decision_maker', 'champion')
+        )
 ),
 
 counted as (
