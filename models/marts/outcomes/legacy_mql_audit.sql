@@ -100,24 +100,40 @@ calendar as (
     from {{ ref('int_run_calendar') }}
 ),
 
+-- points per person and day first: the 90-day windows then add up days, not activities
+daily as (
+    select
+        person_id,
+        activity_date,
+        sum(points) as points,
+        sum(case when is_noise then points else 0 end) as noise_points
+    from activities
+    group by person_id, activity_date
+),
+
+-- each as-of date with the 90 days before it, joined to the days on equality
+window_days as (
+    select
+        calendar.as_of_date,
+        calendar.is_run_date,
+        cast({{ dbt.dateadd('day', '-1 * days.number', 'calendar.as_of_date') }} as date)
+            as activity_date
+    from calendar
+    cross join ({{ mqx_whole_numbers(2) }}) as days
+    where days.number between 1 and 90
+),
+
 scored as (
     -- legacy points of every person on every weekly as-of date
     select
-        activities.person_id,
-        calendar.as_of_date,
-        calendar.is_run_date,
-        cast(sum(activities.points) as {{ dbt.type_bigint() }}) as legacy_points,
-        cast(
-            sum(case when activities.is_noise then activities.points else 0 end)
-            as {{ dbt.type_bigint() }}
-        ) as noise_points
-    from activities
-    inner join calendar
-        on activities.activity_date < calendar.as_of_date
-            and activities.activity_date >= cast(
-                {{ dbt.dateadd('day', -90, 'calendar.as_of_date') }} as date
-            )
-    group by activities.person_id, calendar.as_of_date, calendar.is_run_date
+        daily.person_id,
+        window_days.as_of_date,
+        window_days.is_run_date,
+        cast(sum(daily.points) as {{ dbt.type_bigint() }}) as legacy_points,
+        cast(sum(daily.noise_points) as {{ dbt.type_bigint() }}) as noise_points
+    from daily
+    inner join window_days on daily.activity_date = window_days.activity_date
+    group by daily.person_id, window_days.as_of_date, window_days.is_run_date
 ),
 
 first_mql as (
