@@ -4,19 +4,24 @@ The small world is built without its last three days of events (held back with
 mqx.world.holdback); then those days land as new part files, together with connector
 re-syncs of rows stored by the first build (a Salesforce task soft-deleted later, a
 Segment page view delivered again with a changed title), and the incremental `dbt build`
-runs. A full-refresh build over the same files into another warehouse must give
-the same content in every table of the staging, intermediate and marts schemas.
+runs while a BI reader process loops over the published marts (it must never fail or
+see a mix, and must see the build before and after). A full-refresh build over the same
+files into another warehouse must give the same content in every table of the staging,
+intermediate and marts schemas.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import duckdb
 import pytest
-from dbt_harness import Build, run_dbt
+from dbt_harness import run_dbt
+from test_publish import READER_LOOP, _finish, _start, _wait_for
 
+from mqx import publish
 from mqx.world import holdback
 
 SCHEMAS = ("staging", "intermediate", "marts")
@@ -65,7 +70,7 @@ def _add_resyncs(raw_root, held_root) -> None:
 
 
 @pytest.fixture(scope="module")
-def incremental_and_full(small_world, tmp_path_factory) -> tuple[Build, Build, dict]:
+def incremental_and_full(small_world, tmp_path_factory) -> tuple:
     work = tmp_path_factory.mktemp("incremental")
     raw, held = work / "raw", work / "held"
     shutil.copytree(small_world / "raw", raw)
@@ -76,22 +81,44 @@ def incremental_and_full(small_world, tmp_path_factory) -> tuple[Build, Build, d
     assert first.success, first.error or first.failures()
     _add_resyncs(raw, held)
     holdback.land(held, raw)
-    incremental = run_dbt(["build"], raw, work / "warehouse")
-    assert incremental.success, incremental.error or incremental.failures()
+
+    # A BI reader loops over the published file while the daily build runs and publishes.
+    published = work / "bi" / "mqx_bi.duckdb"
+    published.parent.mkdir()
+    publish_ids = [
+        publish.publish(
+            first.duckdb_path, published, target_path=first.target_path, log=print
+        ).publish_id
+    ]
+    stop, ready, out = work / "stop", work / "ready", work / "reader.json"
+    reader = _start(READER_LOOP, published, stop, ready, out, "1800")
+    try:
+        _wait_for(ready, reader)
+        incremental = run_dbt(["build"], raw, work / "warehouse")
+        assert incremental.success, incremental.error or incremental.failures()
+        publish_ids.append(
+            publish.publish(
+                incremental.duckdb_path, published, target_path=incremental.target_path, log=print
+            ).publish_id
+        )
+        time.sleep(1)
+    finally:
+        stop.touch()
+    reader_saw = _finish(reader, out)
     full = run_dbt([*MODELS_AND_SEEDS, "--full-refresh"], raw, work / "full_refresh")
     assert full.success, full.error or full.failures()
-    return incremental, full, counts
+    return incremental, full, counts, reader_saw, publish_ids
 
 
 def test_held_back_days_carry_events(incremental_and_full):
-    _, _, counts = incremental_and_full
+    _, _, counts, _, _ = incremental_and_full
     held = {table: c["held"] for table, c in counts.items()}
     assert held["segment.pages"] > 0 and held["marketo.activity_fill_out_form"] > 0, held
     assert all(c["kept"] + c["held"] == c["before"] for c in counts.values())
 
 
 def test_event_models_ran_incrementally(incremental_and_full):
-    incremental, _, _ = incremental_and_full
+    incremental, _, _, _, _ = incremental_and_full
     run_results = json.loads((incremental.target_path / "run_results.json").read_text())
     compiled = {
         r["unique_id"].split(".")[-1]: r["compiled_code"] or ""
@@ -106,7 +133,7 @@ def test_event_models_ran_incrementally(incremental_and_full):
 
 
 def test_resynced_rows_resolve_as_in_a_full_refresh(incremental_and_full):
-    incremental, _, _ = incremental_and_full
+    incremental, _, _, _, _ = incremental_and_full
     deleted = incremental.scalar(
         "select count(*) from staging.base_salesforce__tasks "
         "where row_outcome = 'deleted' and _mqx_file like '%part-99999%'"
@@ -121,7 +148,7 @@ def test_resynced_rows_resolve_as_in_a_full_refresh(incremental_and_full):
 
 
 def test_incremental_run_equals_full_refresh(incremental_and_full):
-    incremental, full, _ = incremental_and_full
+    incremental, full, _, _, _ = incremental_and_full
     after, reference = incremental.checksums(SCHEMAS), full.checksums(SCHEMAS)
     assert len(reference) > 40, f"too few tables compared: {sorted(reference)}"
     assert after.keys() == reference.keys()
@@ -129,3 +156,11 @@ def test_incremental_run_equals_full_refresh(incremental_and_full):
         name: (after[name], reference[name]) for name in after if after[name] != reference[name]
     }
     assert not differing, f"tables where incremental != full refresh: {differing}"
+
+
+def test_bi_reader_never_failed_during_the_daily_build(incremental_and_full):
+    _, _, _, reader_saw, publish_ids = incremental_and_full
+    assert reader_saw["failures"] == [], reader_saw["failures"][:5]
+    assert reader_saw["iterations"] > 20, reader_saw
+    # it read the build before and, once published, the build after; never anything else
+    assert set(reader_saw["seen"]) == set(publish_ids), (reader_saw["seen"], publish_ids)

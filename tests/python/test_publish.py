@@ -34,7 +34,7 @@ from mqx.publish import verify_connection
 
 path, stop, ready, out = sys.argv[1:5]
 seen, failures, iterations = {}, [], 0
-deadline = time.monotonic() + 120
+deadline = time.monotonic() + float(sys.argv[5] if len(sys.argv) > 5 else 120)
 while not Path(stop).exists() and time.monotonic() < deadline:
     try:
         con = duckdb.connect(path, read_only=True)
