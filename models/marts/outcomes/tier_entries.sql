@@ -330,8 +330,10 @@ windowed as (
             and entries.unit_id = entry_opportunities.unit_id
             and entries.spell_start_date = entry_opportunities.spell_start_date
     left join people
-        on entries.unit_type = 'lead'
-            and entries.person_id = people.person_id
+        -- one equality, so a hash join: a test on the entries side of a left join's
+        -- condition made DuckDB join every entry to every person (a nested loop)
+        on case when entries.unit_type = 'lead' then entries.person_id end
+        = people.person_id
 ),
 
 final as (
