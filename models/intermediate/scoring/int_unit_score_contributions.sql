@@ -27,6 +27,7 @@ unpivoted as (
         select
             unit_week_id,
             unit_type,
+            is_run_date,
             '{{ feature }}' as feature_name,
             cast(coalesce({{ feature }}, 0) as double) as feature_value
         from features
@@ -39,6 +40,7 @@ final as (
         unpivoted.unit_week_id || ':' || unpivoted.feature_name as contribution_id,
         unpivoted.unit_week_id,
         unpivoted.unit_type,
+        unpivoted.is_run_date,
         unpivoted.feature_name,
         unpivoted.feature_value,
         coefficients.coefficient,
