@@ -179,3 +179,18 @@
             ) as digits_{{ position }}{% if not loop.last %} cross join{% endif %}
         {% endfor %}
 {% endmacro %}
+
+
+{#- Each row of `calendar` (a relation with an as_of_date) once for every day of the
+    `days` days before it: window_date and its age_days (1 .. days). Rolling windows join
+    their events on window_date, an equality (hash) join, instead of on a date range. -#}
+{% macro mqx_window_days(calendar, days) %}
+    select
+        calendar.*,
+        cast({{ dbt.dateadd('day', '-1 * days.number', 'calendar.as_of_date') }} as date)
+            as window_date,
+        days.number as age_days
+    from {{ calendar }} as calendar
+    cross join ({{ mqx_whole_numbers(days | string | length) }}) as days
+    where days.number between 1 and {{ days }}
+{% endmacro %}

@@ -59,17 +59,9 @@ account_labels as (
         ) }} as date)
 ),
 
--- Each as-of date with every day of its lookback window and that day's age: signals
--- join it on the day, an equality (hash) join, instead of on a date range.
+-- Each as-of date with every day of its lookback window and that day's age.
 window_days as (
-    select
-        calendar.as_of_date,
-        cast({{ dbt.dateadd('day', '-1 * days.number', 'calendar.as_of_date') }} as date)
-            as signal_date,
-        days.number as age_days
-    from calendar
-    cross join ({{ mqx_whole_numbers(lookback | string | length) }}) as days
-    where days.number between 1 and {{ lookback }}
+    {{ mqx_window_days('calendar', lookback) }}
 ),
 
 windowed as (
@@ -85,7 +77,7 @@ windowed as (
         window_days.as_of_date,
         window_days.age_days
     from unit_signals
-    inner join window_days on unit_signals.signal_date = window_days.signal_date
+    inner join window_days on unit_signals.signal_date = window_days.window_date
 ),
 
 decayed as (
@@ -147,7 +139,7 @@ recent as (
         window_days.as_of_date,
         window_days.age_days
     from unit_signals
-    inner join window_days on unit_signals.signal_date = window_days.signal_date
+    inner join window_days on unit_signals.signal_date = window_days.window_date
     where window_days.age_days <= {{ recent_days }}
         and (
             unit_signals.signal_class = 'intent'

@@ -113,14 +113,7 @@ daily as (
 
 -- each as-of date with the 90 days before it, joined to the days on equality
 window_days as (
-    select
-        calendar.as_of_date,
-        calendar.is_run_date,
-        cast({{ dbt.dateadd('day', '-1 * days.number', 'calendar.as_of_date') }} as date)
-            as activity_date
-    from calendar
-    cross join ({{ mqx_whole_numbers(2) }}) as days
-    where days.number between 1 and 90
+    {{ mqx_window_days('calendar', 90) }}
 ),
 
 scored as (
@@ -132,7 +125,7 @@ scored as (
         cast(sum(daily.points) as {{ dbt.type_bigint() }}) as legacy_points,
         cast(sum(daily.noise_points) as {{ dbt.type_bigint() }}) as noise_points
     from daily
-    inner join window_days on daily.activity_date = window_days.activity_date
+    inner join window_days on daily.activity_date = window_days.window_date
     group by daily.person_id, window_days.as_of_date, window_days.is_run_date
 ),
 
