@@ -33,6 +33,8 @@ contributions as (
     from {{ ref('int_unit_score_contributions') }} as contributions
     inner join run_date_scores
         on contributions.unit_week_id = run_date_scores.unit_week_id
+    -- a constant filter reaches the table under the view; the join alone does not
+    where contributions.is_run_date
     group by contributions.unit_week_id
 ),
 
