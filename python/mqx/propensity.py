@@ -281,6 +281,31 @@ def fit_all(frame: pd.DataFrame, **kw: float) -> dict[str, PropensityFit]:
     return fits
 
 
+SAMPLE_BUCKETS = 1_000_000
+
+
+def unit_sample_predicate(rows_by_unit_type: dict[str, int], max_rows: int) -> str:
+    """A DuckDB predicate that keeps about `max_rows` training rows per unit type.
+
+    A unit type with at most `max_rows` rows keeps them all. A larger one keeps whole
+    units (every week of a kept unit, so the time-ordered splits still see each unit's
+    history) chosen by a hash of the unit id: the same units on every run, so training
+    stays deterministic. The share kept is max_rows / rows, in millionths.
+    """
+    if max_rows < 1:
+        raise ValueError(f"max training rows must be at least 1, got {max_rows}")
+    kept: list[str] = []
+    for unit_type in sorted(rows_by_unit_type):
+        rows = int(rows_by_unit_type[unit_type])
+        quoted = "'" + str(unit_type).replace("'", "''") + "'"
+        if rows <= max_rows:
+            kept.append(f"unit_type = {quoted}")
+        else:
+            buckets = max(1, SAMPLE_BUCKETS * max_rows // rows)
+            kept.append(f"(unit_type = {quoted} and hash(unit_id) % {SAMPLE_BUCKETS} < {buckets})")
+    return " or ".join(kept) if kept else "false"
+
+
 def coefficients_frame(fits: dict[str, PropensityFit] | Sequence[PropensityFit]) -> pd.DataFrame:
     """The long coefficient table the SQL scorer reads.
 

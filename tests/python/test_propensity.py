@@ -20,6 +20,7 @@ from mqx.propensity import (
     fit_propensity,
     lift_at,
     reliability_bins,
+    unit_sample_predicate,
 )
 
 TRUE_INTERCEPT = -2.0
@@ -416,3 +417,28 @@ def test_lift_by_hand():
     p = np.linspace(1.0, 0.1, 10)
     assert lift_at(y, p, top_share=0.2) == pytest.approx(5.0)
     assert np.isnan(lift_at(np.zeros(10), flag))
+
+
+def test_unit_sample_keeps_whole_units_up_to_the_cap():
+    # 3,000 accounts x 10 weeks (30,000 rows) and 50 leads x 10 weeks, cap 6,000 rows
+    weeks = 10
+    frame = pd.DataFrame(
+        [("account", f"a{unit}", week) for unit in range(3000) for week in range(weeks)]
+        + [("lead", f"l{unit}", week) for unit in range(50) for week in range(weeks)],
+        columns=["unit_type", "unit_id", "week"],
+    )
+    rows = frame.groupby("unit_type").size().to_dict()
+    predicate = unit_sample_predicate(rows, 6000)
+    sql = f"select unit_type, unit_id, count(*) as weeks from frame where {predicate} group by all"
+    with duckdb.connect() as con:
+        con.register("frame", frame)
+        kept = con.execute(sql).df()
+        again = con.execute(sql).df()
+    by_type = kept.groupby("unit_type")["weeks"].sum().to_dict()
+    assert by_type["lead"] == 500  # under the cap: every row
+    assert 5000 <= by_type["account"] <= 7000  # about the cap
+    assert (kept["weeks"] == weeks).all()  # whole units only
+    assert sorted(kept["unit_id"]) == sorted(again["unit_id"])  # the same units every run
+    assert unit_sample_predicate(rows, 10**9) == "unit_type = 'account' or unit_type = 'lead'"
+    with pytest.raises(ValueError, match="at least 1"):
+        unit_sample_predicate(rows, 0)

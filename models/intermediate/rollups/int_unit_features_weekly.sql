@@ -5,9 +5,29 @@
 -- account opened a New Business opportunity within label_horizon_days on or after the
 -- date; `label_known` whether the data reaches that far. This is the training history
 -- for P(in-market) and the input of the tiers, weekly and as of the run date.
-{% set lookback = var('signal_lookback_days') %}
+{% set lookback = var('signal_lookback_days') | int %}
 {#- the distinct counts look back 28 days, never past the lookback window -#}
-{% set recent_days = [28, lookback | int] | min %}
+{% set recent_days = [28, lookback] | min %}
+{#- a signal counts on the first weekly as-of date after it and on last_lag more -#}
+{% set last_lag = (lookback - 1) // 7 %}
+{#- the windows below run along each unit's weeks, one time line per half-life -#}
+{% set unit_line = 'unit_key, half_life_days' %}
+{#- sums of decayed weights: (column, which signals) -#}
+{% set decayed_sums = [
+    ('intent_score', "signal_class in ('intent', 'hand_raise', 'conversation', 'referral')"),
+    ('engagement_score', "signal_class = 'engagement'"),
+    ('total_score', "1 = 1"),
+] %}
+{#- counts, each over a window of its own: (column, which signals, window in days) -#}
+{% set windowed_counts = [
+    ('hand_raises_30d', "signal_class = 'hand_raise'", var('hand_raise_window_days') | int),
+    ('g2_signals_28d', "signal_source = 'g2' and signal_class = 'intent'", 28),
+    ('conversations_90d', "signal_class = 'conversation'", lookback),
+    ('referrals_90d', "signal_class = 'referral'", lookback),
+    ('pricing_views_14d', "signal_type in ('pricing_page_view', 'g2_pricing')", 14),
+    ('signals_in_window', "1 = 1", var('engagement_window_days') | int),
+    ('signals_in_lookback', "1 = 1", lookback),
+] %}
 
 with
 
@@ -59,67 +79,300 @@ account_labels as (
         ) }} as date)
 ),
 
--- Each as-of date with every day of its lookback window and that day's age.
-window_days as (
-    {{ mqx_window_days('calendar', lookback) }}
-),
-
-windowed as (
+-- The weekly as-of dates are 7 days apart, so a signal is in the window of the first
+-- weekly date after it (week_index; offset_days 1 to 7 before it) and of the next
+-- last_lag ones while its age stays within the lookback. Signals are summed once per unit,
+-- half-life and week, and each weekly date adds up its unit's last weeks with a window
+-- over that time line (a decayed sum: each week's sum is scaled to a common origin,
+-- summed over the frame and scaled back), instead of repeating every signal for each
+-- date of its window.
+weekly_grid as (
     select
-        unit_signals.unit_type,
-        unit_signals.unit_id,
-        unit_signals.account_id,
-        unit_signals.signal_source,
-        unit_signals.signal_type,
-        unit_signals.signal_class,
-        unit_signals.weight,
-        unit_signals.half_life_days,
-        window_days.as_of_date,
-        window_days.age_days
-    from unit_signals
-    inner join window_days on unit_signals.signal_date = window_days.window_date
+        min(as_of_date) as first_as_of_date,
+        {{ dbt.datediff('min(as_of_date)', 'max(as_of_date)', 'day') }} / 7 as last_week_index
+    from calendar
+    where not is_run_date
 ),
 
-decayed as (
-    -- as an exact decimal, so that the sums below do not depend on the order in which
-    -- parallel threads add them up (two builds of the same data give the same scores);
-    -- 18 digits keep the per-row arithmetic in 64-bit integers
-    select
-        *,
-        cast(
-            weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
-            as decimal(18, 9)
-        ) as decayed_weight
-    from windowed
-),
-
--- Sums and counts over the whole lookback window: every signal, no distinct counts.
-summed as (
+unit_keys as (
+    -- a number per unit (the windows and joins below run on it, not on two strings),
+    -- with the unit's account and fit score
     select
         unit_type,
         unit_id,
+        max(account_id) as account_id,
+        row_number() over (order by unit_type, unit_id) as unit_key
+    from unit_signals
+    group by unit_type, unit_id
+),
+
+unit_fit as (
+    -- a lead's fit is the person's, an account's or buying group's that of the account
+    select
+        unit_keys.unit_key,
+        unit_keys.unit_type,
+        unit_keys.unit_id,
+        coalesce(people.fit_score, accounts.fit_score, 0) as fit_score
+    from unit_keys
+    -- an equality on one expression keeps these hash joins (a constant filter in a left
+    -- join's condition made DuckDB fall back to a nested loop)
+    left join people
+        on case when unit_keys.unit_type = 'lead' then unit_keys.unit_id end = people.person_id
+    left join accounts
+        on case when unit_keys.unit_type != 'lead' then unit_keys.account_id end
+        = accounts.account_id
+),
+
+signal_days as (
+    select
+        unit_keys.unit_key,
+        unit_signals.*,
+        weekly_grid.last_week_index,
+        {{ dbt.datediff('weekly_grid.first_as_of_date', 'unit_signals.signal_date', 'day') }}
+            as days_after_first
+    from unit_signals
+    inner join unit_keys
+        on unit_signals.unit_type = unit_keys.unit_type
+            and unit_signals.unit_id = unit_keys.unit_id
+    cross join weekly_grid
+),
+
+signal_weeks as (
+    select
+        *,
+        7 * week_index - days_after_first as offset_days
+    from (
+        select
+            *,
+            -- the weekly date the signal first counts on (0 = the first weekly date)
+            cast(floor(days_after_first / 7.0) as integer) + 1 as week_index
+        from signal_days
+    ) as indexed
+    where week_index between {{ -1 * last_lag }} and last_week_index
+),
+
+unit_weeks as (
+    -- "all": every signal of the week (in the window of the next last_lag weekly dates);
+    -- "last": those still in the window last_lag weeks on (or window_lag for a count)
+    select
+        unit_key,
+        half_life_days,
+        week_index,
+        max(account_id) as account_id,
+        {% for name, condition in decayed_sums %}
+            {% for part, limit in [('all', 7), ('last', lookback - 7 * last_lag)] %}
+                sum(case when {{ condition }} and offset_days <= {{ limit }} then cast(
+                    weight * power(0.5, offset_days / nullif(cast(half_life_days as double), 0))
+                    as decimal(18, 9)
+                ) end) as {{ name }}__{{ part }},
+            {% endfor %}
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            {%- set window = [days, lookback] | min %}
+            {{ mqx_count_if(condition) }} as {{ name }}__all,
+            {{ mqx_count_if(
+                condition ~ ' and offset_days <= ' ~ (window - 7 * ((window - 1) // 7))
+            ) }} as {{ name }}__last,
+        {% endfor %}
+        min(offset_days) as offset_days__all,
+        min(case when offset_days <= {{ lookback - 7 * last_lag }} then offset_days end)
+            as offset_days__last
+    from signal_weeks
+    group by unit_key, half_life_days, week_index
+),
+
+-- Every week from the unit's first signal week to the last weekly date its signals reach.
+unit_spans as (
+    select
+        unit_weeks.unit_key,
+        unit_weeks.half_life_days,
+        min(unit_weeks.week_index) as first_week_index,
+        least(max(unit_weeks.week_index) + {{ last_lag }}, max(weekly_grid.last_week_index))
+            as last_week_index
+    from unit_weeks
+    cross join weekly_grid
+    group by unit_weeks.unit_key, unit_weeks.half_life_days
+),
+
+week_numbers as (
+    select numbers.number - {{ last_lag }} as week_index
+    from ({{ mqx_whole_numbers(4) }}) as numbers
+    cross join weekly_grid
+    where numbers.number <= weekly_grid.last_week_index + {{ last_lag }}
+),
+
+unit_grid as (
+    select
+        unit_spans.unit_key,
+        unit_spans.half_life_days,
+        week_numbers.week_index
+    from unit_spans
+    inner join week_numbers
+        on week_numbers.week_index between unit_spans.first_week_index
+            and unit_spans.last_week_index
+),
+
+grid_weeks as (
+    select
+        unit_grid.unit_key,
+        unit_grid.half_life_days,
+        unit_grid.week_index,
+        -- 2 ^ (weeks from the origin / half-life): scales a week's sum to the origin
+        power(2.0, 7.0 * unit_grid.week_index / nullif(cast(unit_grid.half_life_days as double), 0))
+            as growth,
+        unit_weeks.account_id,
+        {% for name, condition in decayed_sums %}
+            unit_weeks.{{ name }}__all,
+            unit_weeks.{{ name }}__last,
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            unit_weeks.{{ name }}__all,
+            unit_weeks.{{ name }}__last,
+        {% endfor %}
+        unit_weeks.offset_days__all,
+        unit_weeks.offset_days__last
+    from unit_grid
+    left join unit_weeks
+        on unit_grid.unit_key = unit_weeks.unit_key
+            and unit_grid.half_life_days = unit_weeks.half_life_days
+            and unit_grid.week_index = unit_weeks.week_index
+),
+
+weekly_by_half_life as (
+    select
+        unit_key,
+        week_index,
+        max(account_id) over (
+            partition by {{ unit_line }} order by week_index
+            rows between {{ last_lag }} preceding and current row
+        ) as account_id,
+        {% for name, condition in decayed_sums %}
+            -- exact decimals from here on, so that the sums do not depend on the order
+            -- in which parallel threads add them up
+            cast(
+                coalesce(cast({{ mqx_lag(name ~ '__last', last_lag, unit_line, 'week_index') }}
+                    as double), 0)
+                * power(0.5, {{ 7 * last_lag }} / nullif(cast(half_life_days as double), 0))
+                {% if last_lag > 0 %}
+                    + coalesce(sum(cast({{ name }}__all as double) * growth) over (
+                        partition by {{ unit_line }} order by week_index
+                        rows between {{ last_lag - 1 }} preceding and current row
+                    ), 0) / growth
+                {% endif %}
+                as decimal(18, 9)
+            ) as {{ name }},
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            {%- set window_lag = ([days, lookback] | min - 1) // 7 %}
+            coalesce({{ mqx_lag(name ~ '__last', window_lag, unit_line, 'week_index') }}, 0)
+            {% if window_lag > 0 %}
+                + coalesce(sum({{ name }}__all) over (
+                    partition by {{ unit_line }} order by week_index
+                    rows between {{ window_lag - 1 }} preceding and current row
+                ), 0)
+            {% endif %}
+                as {{ name }},
+        {% endfor %}
+        -- the youngest signal: 7 x weeks back + its offset, the smallest over the frame
+        least(
+            {% if last_lag > 0 %}
+                coalesce(7 * week_index + min(offset_days__all - 7 * week_index) over (
+                    partition by {{ unit_line }} order by week_index
+                    rows between {{ last_lag - 1 }} preceding and current row
+                ), 99999),
+            {% endif %}
+            coalesce(
+                {{ 7 * last_lag }}
+                + {{ mqx_lag('offset_days__last', last_lag, unit_line, 'week_index') }},
+                99999
+            )
+        ) as days_since_last_signal
+    from grid_weeks
+),
+
+weekly_summed as (
+    select
+        unit_key,
+        week_index,
+        max(account_id) as account_id,
+        {% for name, condition in decayed_sums %}
+            cast(sum({{ name }}) as double) as {{ name }},
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            sum({{ name }}) as {{ name }},
+        {% endfor %}
+        nullif(min(days_since_last_signal), 99999) as days_since_last_signal
+    from weekly_by_half_life
+    where week_index >= 0
+    group by unit_key, week_index
+),
+
+weekly_features as (
+    select
+        weekly_summed.*,
+        cast(
+            {{ dbt.dateadd('day', '7 * weekly_summed.week_index', 'weekly_grid.first_as_of_date') }}
+            as date
+        ) as as_of_date
+    from weekly_summed
+    cross join weekly_grid
+    where weekly_summed.signals_in_lookback > 0
+),
+
+-- The run's as-of date is not on the weekly grid: its window is read signal by signal.
+run_date_signals as (
+    select
+        signal_days.*,
+        calendar.as_of_date,
+        {{ dbt.datediff('signal_days.signal_date', 'calendar.as_of_date', 'day') }} as age_days
+    from signal_days
+    inner join calendar
+        on signal_days.signal_date < calendar.as_of_date
+            and signal_days.signal_date >= cast({{ dbt.dateadd(
+            'day', -1 * lookback, 'calendar.as_of_date'
+        ) }} as date)
+    where calendar.is_run_date
+),
+
+run_date_features as (
+    select
+        unit_key,
         as_of_date,
         max(account_id) as account_id,
-        cast(sum(case when signal_class in ('intent', 'hand_raise', 'conversation', 'referral')
-                then decayed_weight
-            else 0
-        end) as double) as intent_score,
-        cast(sum(case when signal_class = 'engagement' then decayed_weight else 0 end)
-            as double) as engagement_score,
-        cast(sum(decayed_weight) as double) as total_score,
-        {{ mqx_count_if(
-            "signal_class = 'hand_raise' and age_days <= " ~ var('hand_raise_window_days')
-        ) }} as hand_raises_30d,
-        {{ mqx_count_if("signal_source = 'g2' and signal_class = 'intent' and age_days <= 28") }}
-            as g2_signals_28d,
-        {{ mqx_count_if("signal_class = 'conversation'") }} as conversations_90d,
-        {{ mqx_count_if("signal_class = 'referral'") }} as referrals_90d,
-        {{ mqx_count_if("signal_type in ('pricing_page_view', 'g2_pricing') and age_days <= 14") }}
-            as pricing_views_14d,
-        {{ mqx_count_if("age_days <= " ~ var('engagement_window_days')) }} as signals_in_window,
+        {% for name, condition in decayed_sums %}
+            cast(coalesce(sum(case when {{ condition }} then cast(
+                weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
+                as decimal(18, 9)
+            ) end), 0) as double) as {{ name }},
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            {{ mqx_count_if(condition ~ ' and age_days <= ' ~ ([days, lookback] | min)) }}
+                as {{ name }},
+        {% endfor %}
         min(age_days) as days_since_last_signal
-    from decayed
-    group by unit_type, unit_id, as_of_date
+    from run_date_signals
+    group by unit_key, as_of_date
+),
+
+summed as (
+    {% for part in ['weekly_features', 'run_date_features'] %}
+        select
+            unit_key,
+            as_of_date,
+            account_id,
+            {% for name, condition in decayed_sums %}{{ name }},{% endfor %}
+            {% for name, condition, days in windowed_counts %}
+                cast({{ name }} as {{ dbt.type_bigint() }}) as {{ name }},
+            {% endfor %}
+            days_since_last_signal
+        from {{ part }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+-- Each as-of date with every day of the window of the distinct counts.
+window_days as (
+    {{ mqx_window_days('calendar', recent_days) }}
 ),
 
 -- The distinct counts look back 28 days at most and only at intent signals and signals
@@ -127,30 +380,28 @@ summed as (
 -- small part of what the sums read.
 recent as (
     select
-        unit_signals.unit_type,
-        unit_signals.unit_id,
-        unit_signals.person_id,
-        unit_signals.signal_source,
-        unit_signals.signal_type,
-        unit_signals.signal_class,
-        unit_signals.persona,
-        unit_signals.detail,
-        unit_signals.signal_date,
+        signal_days.unit_key,
+        signal_days.person_id,
+        signal_days.signal_source,
+        signal_days.signal_type,
+        signal_days.signal_class,
+        signal_days.persona,
+        signal_days.detail,
+        signal_days.signal_date,
         window_days.as_of_date,
         window_days.age_days
-    from unit_signals
-    inner join window_days on unit_signals.signal_date = window_days.window_date
+    from signal_days
+    inner join window_days on signal_days.signal_date = window_days.window_date
     where window_days.age_days <= {{ recent_days }}
         and (
-            unit_signals.signal_class = 'intent'
-            or unit_signals.persona in ('decision_maker', 'champion')
+            signal_days.signal_class = 'intent'
+            or signal_days.persona in ('decision_maker', 'champion')
         )
 ),
 
 counted as (
     select
-        unit_type,
-        unit_id,
+        unit_key,
         as_of_date,
         count(distinct case when signal_class = 'intent' then person_id end)
             as people_with_intent_28d,
@@ -169,13 +420,12 @@ counted as (
         count(distinct case when persona in ('decision_maker', 'champion') then person_id end)
             as decision_makers_28d
     from recent
-    group by unit_type, unit_id, as_of_date
+    group by unit_key, as_of_date
 ),
 
 aggregated as (
     select
-        summed.unit_type,
-        summed.unit_id,
+        summed.unit_key,
         summed.as_of_date,
         summed.account_id,
         summed.intent_score,
@@ -197,23 +447,18 @@ aggregated as (
         summed.days_since_last_signal
     from summed
     left join counted
-        on summed.unit_type = counted.unit_type
-            and summed.unit_id = counted.unit_id
+        on summed.unit_key = counted.unit_key
             and summed.as_of_date = counted.as_of_date
 ),
 
 labelled as (
     select
-        aggregated.unit_type,
-        aggregated.unit_id,
+        unit_fit.unit_type,
+        unit_fit.unit_id,
         aggregated.as_of_date,
         aggregated.account_id,
         calendar.is_run_date,
-        coalesce(
-            case when aggregated.unit_type = 'lead' then people.fit_score end,
-            case when aggregated.unit_type != 'lead' then accounts.fit_score end,
-            0
-        ) as fit_score,
+        unit_fit.fit_score,
         account_labels.account_id is not null as label,
         cast({{ dbt.dateadd('day', var('label_horizon_days'), 'aggregated.as_of_date') }} as date)
         <= calendar.data_end_date as label_known,
@@ -236,12 +481,7 @@ labelled as (
         aggregated.days_since_last_signal
     from aggregated
     inner join calendar on aggregated.as_of_date = calendar.as_of_date
-    left join people
-        -- an equality on one expression keeps this a hash join (a constant filter in a
-        -- left join's condition made DuckDB fall back to a nested loop: 16 s vs 0.02 s)
-        on case when aggregated.unit_type = 'lead' then aggregated.unit_id end
-        = people.person_id
-    left join accounts on aggregated.account_id = accounts.account_id
+    inner join unit_fit on aggregated.unit_key = unit_fit.unit_key
     left join account_labels
         on aggregated.account_id = account_labels.account_id
             and aggregated.as_of_date = account_labels.as_of_date

@@ -1,3 +1,5 @@
+-- A view: int_unit_tiers_weekly reads it once and stores the scores with the tiers.
+{{ config(materialized='view') }}
 -- P(in-market) for every unit on every as-of date, scored in SQL from the trained
 -- coefficients (int_propensity_coefficients):
 --   logit = intercept + sum over features of coefficient x (value - mean) / scale
