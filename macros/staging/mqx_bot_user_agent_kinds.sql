@@ -12,11 +12,15 @@
     with
 
     user_agents as (
-        select distinct
+        -- distinct first: the text is normalised once per user agent, not once per row
+        select
             user_agent,
             lower(trim(user_agent)) as user_agent_text
-        from {{ user_agents_relation }}
-        where user_agent is not null
+        from (
+            select distinct user_agent
+            from {{ user_agents_relation }}
+            where user_agent is not null
+        ) as distinct_user_agents
     ),
 
     patterns as (
