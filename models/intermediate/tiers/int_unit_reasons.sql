@@ -4,7 +4,18 @@
 with
 
 signals as (
-    select * from {{ ref('int_unit_signals_current') }}
+    select
+        unit_type,
+        unit_id,
+        person_id,
+        signal_source,
+        signal_type,
+        reason_phrase,
+        detail,
+        score,
+        age_days,
+        decayed_weight
+    from {{ ref('int_unit_signals_current') }}
 ),
 
 units as (
@@ -35,38 +46,56 @@ grouped as (
         case when signals.signal_source = 'bombora' then signals.detail end
 ),
 
+ranked as (
+    -- ranked before the phrasing: only the three heaviest groups of a unit are put into
+    -- words and joined to the unit. Groups of one signal type can weigh exactly the same
+    -- (a referral and a partner referral of one person, two Bombora topics): the rest of
+    -- the group settles the order, which was left to chance (it changed between runs)
+    select
+        *,
+        row_number() over (
+            partition by unit_type, unit_id
+            order by
+                decayed_weight desc nulls last,
+                signal_type asc nulls last,
+                reason_phrase asc nulls last,
+                topic asc nulls last,
+                signal_source asc nulls last
+        ) as reason_rank
+    from grouped
+),
+
 phrased as (
     select
-        grouped.*,
+        ranked.unit_type,
+        ranked.unit_id,
+        ranked.reason_rank,
         case
-            when grouped.signal_source = 'bombora'
-                then 'Bombora surge ' || cast(grouped.max_score as {{ dbt.type_string() }})
-                    || ' on ' || grouped.topic
-            when grouped.people > 1
-                then cast(grouped.people as {{ dbt.type_string() }}) || ' people from '
-                    || coalesce(units.company_domain, 'one account') || ' ' || grouped.reason_phrase
-            when grouped.people = 1
+            when ranked.signal_source = 'bombora'
+                then 'Bombora surge ' || cast(ranked.max_score as {{ dbt.type_string() }})
+                    || ' on ' || ranked.topic
+            when ranked.people > 1
+                then cast(ranked.people as {{ dbt.type_string() }}) || ' people from '
+                    || coalesce(units.company_domain, 'one account') || ' ' || ranked.reason_phrase
+            when ranked.people = 1
                 then '1 person from ' || coalesce(units.company_domain, 'an unknown company')
-                    || ' ' || grouped.reason_phrase
-            else coalesce(units.company_domain, 'the account') || ' ' || grouped.reason_phrase
+                    || ' ' || ranked.reason_phrase
+            else coalesce(units.company_domain, 'the account') || ' ' || ranked.reason_phrase
         end
         || case
-            when grouped.signals > 1 and grouped.people <= 1 and grouped.signal_source != 'bombora'
-                then ' (' || cast(grouped.signals as {{ dbt.type_string() }}) || ' times)'
+            when ranked.signals > 1 and ranked.people <= 1 and ranked.signal_source != 'bombora'
+                then ' (' || cast(ranked.signals as {{ dbt.type_string() }}) || ' times)'
             else ''
         end
         || case
-            when grouped.max_age_days <= 7 then ' this week'
-            else ' in the last ' || cast(grouped.max_age_days as {{ dbt.type_string() }}) || ' days'
-        end as reason,
-        row_number() over (
-            partition by grouped.unit_type, grouped.unit_id
-            order by grouped.decayed_weight desc nulls last, grouped.signal_type asc
-        ) as reason_rank
-    from grouped
+            when ranked.max_age_days <= 7 then ' this week'
+            else ' in the last ' || cast(ranked.max_age_days as {{ dbt.type_string() }}) || ' days'
+        end as reason
+    from ranked
     left join units
-        on grouped.unit_type = units.unit_type
-            and grouped.unit_id = units.unit_id
+        on ranked.unit_type = units.unit_type
+            and ranked.unit_id = units.unit_id
+    where ranked.reason_rank <= 3
 ),
 
 final as (
@@ -76,7 +105,6 @@ final as (
         unit_id,
         {{ dbt.listagg('reason', "'; '", 'order by reason_rank') }} as top_reasons
     from phrased
-    where reason_rank <= 3
     group by unit_type, unit_id
 )
 

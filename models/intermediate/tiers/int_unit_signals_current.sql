@@ -1,28 +1,35 @@
 -- The signals that count for each unit as of the run date: those of the lookback window
 -- before it, each with its recency-decayed weight (weight x 0.5 ^ (age / half-life)).
 -- Summed per unit they give exactly the unit's total_score on the run date.
+-- A view, not a table: the signals mart stores these same rows, and the reasons and
+-- tier_assignments read a few columns of them; storing them twice cost a write of
+-- every wide row (~3M at 50,000 accounts) per build.
+{{ config(materialized='view') }}
 with
 
 calendar as (
-    select distinct run_as_of_date from {{ ref('int_run_calendar') }}
+    select distinct run_as_of_date as as_of_date from {{ ref('int_run_calendar') }}
 ),
 
 unit_signals as (
     select * from {{ ref('int_unit_signals') }}
 ),
 
+-- the run date with each day of the lookback before it (1 .. signal_lookback_days): the
+-- signals join on that day, an equality (hash) join, instead of on a date range (which
+-- DuckDB ran as a merge join that sorted every wide signal row first)
+lookback_days as (
+    {{ mqx_window_days('calendar', var('signal_lookback_days')) }}
+),
+
 windowed as (
     select
         unit_signals.*,
-        calendar.run_as_of_date as as_of_date,
-        {{ dbt.datediff('unit_signals.signal_date', 'calendar.run_as_of_date', 'day') }}
+        lookback_days.as_of_date,
+        {{ dbt.datediff('unit_signals.signal_date', 'lookback_days.as_of_date', 'day') }}
             as age_days
     from unit_signals
-    cross join calendar
-    where unit_signals.signal_date < calendar.run_as_of_date
-        and unit_signals.signal_date >= cast({{ dbt.dateadd(
-            'day', -1 * var('signal_lookback_days'), 'calendar.run_as_of_date'
-        ) }} as date)
+    inner join lookback_days on unit_signals.signal_date = lookback_days.window_date
 ),
 
 final as (

@@ -100,42 +100,89 @@ calendar as (
     from {{ ref('int_run_calendar') }}
 ),
 
--- points per person and day first: the 90-day windows then add up days, not activities
-daily as (
+calendar_weeks as (
     select
-        person_id,
-        activity_date,
-        sum(points) as points,
-        sum(case when is_noise then points else 0 end) as noise_points
-    from activities
-    group by person_id, activity_date
+        calendar.*,
+        row_number() over (order by calendar.as_of_date asc nulls last) as week_number
+    from calendar
 ),
 
 -- each as-of date with the 90 days before it, joined to the days on equality
 window_days as (
-    {{ mqx_window_days('calendar', 90) }}
+    {{ mqx_window_days('calendar_weeks', 90) }}
 ),
 
-scored as (
-    -- legacy points of every person on every weekly as-of date
+-- The 90-day sums of every person on every weekly as-of date are not built (one row per
+-- person and week, from ~13 copies of every active day): only the first week a person
+-- reaches the threshold is needed from the history. A day counts on a run of consecutive
+-- as-of dates (those up to 90 days after it), so each activity adds its points where its
+-- run starts and takes them off after it ends; a running total per person over those
+-- changes is the 90-day sum of each week in which it changes.
+day_weeks as (
     select
-        daily.person_id,
-        window_days.as_of_date,
-        window_days.is_run_date,
-        cast(sum(daily.points) as {{ dbt.type_bigint() }}) as legacy_points,
-        cast(sum(daily.noise_points) as {{ dbt.type_bigint() }}) as noise_points
-    from daily
-    inner join window_days on daily.activity_date = window_days.window_date
-    group by daily.person_id, window_days.as_of_date, window_days.is_run_date
+        window_date,
+        min(week_number) as first_week_number,
+        max(week_number) as last_week_number
+    from window_days
+    group by window_date
+),
+
+person_weeks as (
+    select
+        activities.person_id,
+        day_weeks.first_week_number,
+        day_weeks.last_week_number,
+        sum(activities.points) as points,
+        count(*) as activities
+    from activities
+    inner join day_weeks on activities.activity_date = day_weeks.window_date
+    group by activities.person_id, day_weeks.first_week_number, day_weeks.last_week_number
+),
+
+changes as (
+    select
+        person_id,
+        first_week_number as week_number,
+        points,
+        activities
+    from person_weeks
+
+    union all
+
+    select
+        person_id,
+        last_week_number + 1 as week_number,
+        -1 * points as points,
+        -1 * activities as activities
+    from person_weeks
+),
+
+running as (
+    -- the frame ends with the current week's peers: all changes of one week count at once
+    select
+        person_id,
+        week_number,
+        sum(points) over (
+            partition by person_id
+            order by week_number asc nulls last
+            range between unbounded preceding and current row
+        ) as legacy_points,
+        sum(activities) over (
+            partition by person_id
+            order by week_number asc nulls last
+            range between unbounded preceding and current row
+        ) as activities_in_window
+    from changes
 ),
 
 first_mql as (
     select
-        person_id,
-        min(as_of_date) as first_legacy_mql_date
-    from scored
-    where legacy_points >= {{ threshold }}
-    group by person_id
+        running.person_id,
+        min(calendar_weeks.as_of_date) as first_legacy_mql_date
+    from running
+    inner join calendar_weeks on running.week_number = calendar_weeks.week_number
+    where running.legacy_points >= {{ threshold }} and running.activities_in_window > 0
+    group by running.person_id
 ),
 
 lead_weeks as (
@@ -169,30 +216,41 @@ run_date as (
 ),
 
 persons as (
-    select distinct person_id from scored
+    -- everyone with points on any weekly as-of date
+    select distinct person_id from person_weeks
 ),
 
 on_run_date as (
     select
-        person_id,
-        legacy_points,
-        noise_points
-    from scored
-    where is_run_date
+        activities.person_id,
+        cast(sum(activities.points) as {{ dbt.type_bigint() }}) as legacy_points,
+        cast(
+            sum(case when activities.is_noise then activities.points else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as noise_points
+    from activities
+    inner join window_days on activities.activity_date = window_days.window_date
+    where window_days.is_run_date
+    group by activities.person_id, window_days.as_of_date
 ),
 
 converted as (
+    -- joined on equalities only and the 90 days tested in the count: with the date range
+    -- in the join condition the optimizer may pair every MQL with every opportunity
     select
         first_mql.person_id,
-        count(opportunities.opportunity_id) as opportunities_within_90d
+        count(
+            case
+                when cast(opportunities.created_at as date) >= first_mql.first_legacy_mql_date
+                    and cast(opportunities.created_at as date) < cast(
+                        {{ dbt.dateadd('day', 90, 'first_mql.first_legacy_mql_date') }} as date
+                    )
+                    then opportunities.opportunity_id
+            end
+        ) as opportunities_within_90d
     from first_mql
     inner join people on first_mql.person_id = people.person_id
-    inner join opportunities
-        on people.account_id = opportunities.account_id
-            and cast(opportunities.created_at as date) >= first_mql.first_legacy_mql_date
-            and cast(opportunities.created_at as date) < cast(
-                {{ dbt.dateadd('day', 90, 'first_mql.first_legacy_mql_date') }} as date
-            )
+    inner join opportunities on people.account_id = opportunities.account_id
     group by first_mql.person_id
 ),
 

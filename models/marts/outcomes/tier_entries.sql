@@ -220,64 +220,95 @@ touch_keys as (
 ),
 
 -- The first touch and the first meeting at or after each entry, read off one time line
--- per match key: entries and touches sorted by time, an entry before a touch of the same
--- moment (which counts as at or after it); an entry's first touch is the earliest touch
--- from its place on. (A join of every entry to every touch of its account grew with
--- entries x touches per account and spilled gigabytes at 50,000 accounts.)
-{% for moment in ['touched_at', 'meeting_started_at'] %}
-    {{ moment }}_timeline as (
-        select
-            entries.touch_match_type,
-            entries.touch_match_key,
-            entries.unit_type,
-            entries.unit_id,
-            entries.spell_start_date,
-            entries.tier_entered_at as moment,
-            0 as is_touch
-        from entries
+-- per match key: entries, touches (at touched_at) and meetings (at meeting_started_at)
+-- sorted by time, an entry before a touch of the same moment (which counts as at or
+-- after it); an entry's first touch is the earliest touch from its place on, its first
+-- meeting the earliest meeting. (A join of every entry to every touch of its account grew
+-- with entries x touches per account and spilled gigabytes at 50,000 accounts; touches
+-- and meetings share one time line, so one sort serves both, and only entries whose key
+-- was ever touched go on it: the others have no first touch.)
+touched_keys as (
+    select distinct
+        touch_match_type,
+        touch_match_key
+    from touch_keys
+),
 
-        union all
+timeline as (
+    select
+        entries.touch_match_type,
+        entries.touch_match_key,
+        entries.unit_type,
+        entries.unit_id,
+        entries.spell_start_date,
+        entries.tier_entered_at as moment,
+        0 as is_touch,
+        cast(null as {{ dbt.type_timestamp() }}) as touched_at,
+        cast(null as {{ dbt.type_timestamp() }}) as meeting_started_at
+    from entries
+    inner join touched_keys
+        on entries.touch_match_type = touched_keys.touch_match_type
+            and entries.touch_match_key = touched_keys.touch_match_key
 
-        select
-            touch_keys.touch_match_type,
-            touch_keys.touch_match_key,
-            cast(null as {{ dbt.type_string() }}) as unit_type,
-            cast(null as {{ dbt.type_string() }}) as unit_id,
-            cast(null as date) as spell_start_date,
-            touch_keys.{{ moment }} as moment,
-            1 as is_touch
-        from touch_keys
-        where touch_keys.{{ moment }} is not null
-    ),
+    union all
 
-    {{ moment }}_firsts as (
-        select
-            unit_type,
-            unit_id,
-            spell_start_date,
-            is_touch,
-            min(case when is_touch = 1 then moment end) over (
-                partition by touch_match_type, touch_match_key
-                order by moment asc, is_touch asc
-                rows between current row and unbounded following
-            ) as first_at
-        from {{ moment }}_timeline
-    ),
-{% endfor %}
+    select
+        touch_match_type,
+        touch_match_key,
+        cast(null as {{ dbt.type_string() }}) as unit_type,
+        cast(null as {{ dbt.type_string() }}) as unit_id,
+        cast(null as date) as spell_start_date,
+        touched_at as moment,
+        1 as is_touch,
+        touched_at,
+        cast(null as {{ dbt.type_timestamp() }}) as meeting_started_at
+    from touch_keys
+    where touched_at is not null
+
+    union all
+
+    select
+        touch_match_type,
+        touch_match_key,
+        cast(null as {{ dbt.type_string() }}) as unit_type,
+        cast(null as {{ dbt.type_string() }}) as unit_id,
+        cast(null as date) as spell_start_date,
+        meeting_started_at as moment,
+        1 as is_touch,
+        cast(null as {{ dbt.type_timestamp() }}) as touched_at,
+        meeting_started_at
+    from touch_keys
+    where meeting_started_at is not null
+),
+
+timeline_firsts as (
+    select
+        unit_type,
+        unit_id,
+        spell_start_date,
+        is_touch,
+        min(touched_at) over (
+            partition by touch_match_type, touch_match_key
+            order by moment asc nulls last, is_touch asc nulls last
+            rows between current row and unbounded following
+        ) as first_touch_at,
+        min(meeting_started_at) over (
+            partition by touch_match_type, touch_match_key
+            order by moment asc nulls last, is_touch asc nulls last
+            rows between current row and unbounded following
+        ) as first_meeting_at
+    from timeline
+),
 
 entry_touches as (
     select
-        touches.unit_type,
-        touches.unit_id,
-        touches.spell_start_date,
-        touches.first_at as first_touch_at,
-        meetings.first_at as first_meeting_at
-    from touched_at_firsts as touches
-    inner join meeting_started_at_firsts as meetings
-        on touches.unit_type = meetings.unit_type
-            and touches.unit_id = meetings.unit_id
-            and touches.spell_start_date = meetings.spell_start_date
-    where touches.is_touch = 0 and meetings.is_touch = 0
+        unit_type,
+        unit_id,
+        spell_start_date,
+        first_touch_at,
+        first_meeting_at
+    from timeline_firsts
+    where is_touch = 0
 ),
 
 entry_opportunities as (

@@ -4,6 +4,10 @@
 -- Before the first as-of date every unit counts as none: a unit already in a tier on
 -- the first date enters it there (is_history_start), so every spell in a tier other
 -- than none starts with exactly one transition into it.
+-- Read off the spells (int_unit_tier_spells), not the ~16M weekly rows: a tier changes
+-- only where a spell starts (from the spell that ended the week before, or none) or
+-- where a spell ends and the unit is absent the next week (back to none). The weekly
+-- rows are read once, on equality, for who the unit was on the day of each change.
 with
 
 weekly as (
@@ -13,9 +17,18 @@ weekly as (
         account_id,
         person_id,
         owner_id,
-        tier,
         as_of_date
     from {{ ref('int_unit_tiers_weekly') }}
+),
+
+spells as (
+    select
+        unit_type,
+        unit_id,
+        tier,
+        spell_start_date,
+        spell_end_date
+    from {{ ref('int_unit_tier_spells') }}
 ),
 
 calendar as (
@@ -31,62 +44,42 @@ dates as (
     from calendar
 ),
 
-neighbours as (
-    select
-        weekly.*,
-        dates.previous_as_of_date,
-        dates.next_as_of_date,
-        lag(weekly.as_of_date) over (
-            partition by weekly.unit_type, weekly.unit_id
-            order by weekly.as_of_date asc nulls last
-        ) as unit_previous_as_of_date,
-        lag(weekly.tier) over (
-            partition by weekly.unit_type, weekly.unit_id
-            order by weekly.as_of_date asc nulls last
-        ) as unit_previous_tier,
-        lead(weekly.as_of_date) over (
-            partition by weekly.unit_type, weekly.unit_id
-            order by weekly.as_of_date asc nulls last
-        ) as unit_next_as_of_date
-    from weekly
-    inner join dates on weekly.as_of_date = dates.as_of_date
-),
-
 arrivals as (
-    -- the tier on this date against the tier on the previous date (none when absent)
+    -- the tier a spell starts in against the tier of the week before (none when absent)
     select
-        unit_type,
-        unit_id,
-        account_id,
-        person_id,
-        owner_id,
-        case
-            when previous_as_of_date is not null
-                and unit_previous_as_of_date = previous_as_of_date
-                then unit_previous_tier
-            else 'none'
-        end as from_tier,
-        tier as to_tier,
-        previous_as_of_date is null as is_history_start,
-        as_of_date as transition_date
-    from neighbours
+        spells.unit_type,
+        spells.unit_id,
+        coalesce(previous_spells.tier, 'none') as from_tier,
+        spells.tier as to_tier,
+        dates.previous_as_of_date is null as is_history_start,
+        spells.spell_start_date as transition_date,
+        spells.spell_start_date as described_date
+    from spells
+    inner join dates on spells.spell_start_date = dates.as_of_date
+    left join spells as previous_spells
+        on spells.unit_type = previous_spells.unit_type
+            and spells.unit_id = previous_spells.unit_id
+            and dates.previous_as_of_date = previous_spells.spell_end_date
 ),
 
 departures as (
-    -- present on this date, absent on the next one: back to none
+    -- a spell that ends while the unit is absent on the next date: back to none
     select
-        unit_type,
-        unit_id,
-        account_id,
-        person_id,
-        owner_id,
-        tier as from_tier,
+        spells.unit_type,
+        spells.unit_id,
+        spells.tier as from_tier,
         'none' as to_tier,
         false as is_history_start,
-        next_as_of_date as transition_date
-    from neighbours
-    where next_as_of_date is not null
-        and (unit_next_as_of_date is null or unit_next_as_of_date > next_as_of_date)
+        dates.next_as_of_date as transition_date,
+        spells.spell_end_date as described_date
+    from spells
+    inner join dates on spells.spell_end_date = dates.as_of_date
+    left join spells as next_spells
+        on spells.unit_type = next_spells.unit_type
+            and spells.unit_id = next_spells.unit_id
+            and dates.next_as_of_date = next_spells.spell_start_date
+    where dates.next_as_of_date is not null
+        and next_spells.unit_id is null
 ),
 
 changes as (
@@ -95,6 +88,26 @@ changes as (
     union all
     select * from departures
     where from_tier != to_tier
+),
+
+described as (
+    -- who the unit was on its last date in the old tier (departures) or its first date
+    -- in the new one (arrivals)
+    select
+        changes.unit_type,
+        changes.unit_id,
+        weekly.account_id,
+        weekly.person_id,
+        weekly.owner_id,
+        changes.from_tier,
+        changes.to_tier,
+        changes.is_history_start,
+        changes.transition_date
+    from changes
+    inner join weekly
+        on changes.unit_type = weekly.unit_type
+            and changes.unit_id = weekly.unit_id
+            and changes.described_date = weekly.as_of_date
 ),
 
 final as (
@@ -110,7 +123,7 @@ final as (
         to_tier,
         is_history_start,
         transition_date
-    from changes
+    from described
 )
 
 select * from final
