@@ -25,6 +25,7 @@ def _row(size: str, **values: float) -> dict:
         "run_s": 30.0,
         "lower_bound_s": 2.0,
         "build_peak_rss_mb": 1536.4,
+        "incremental_s": 8.0,
     }
     row.update(values)
     return row
@@ -67,6 +68,8 @@ def test_targets_not_measured_without_their_size():
     assert _verdicts([_row("S")]) == {
         "m_build": "not measured",
         "m_run_ratio": "not measured",
+        "m_incremental": "not measured",
+        "l_peak_rss": "not measured",
         "s_demo": "pass",
     }
 
@@ -85,6 +88,15 @@ def test_demo_target_is_strict_and_sums_generation_and_build():
     assert _verdicts([_row("S", generate_s=20.0, build_s=40.0)])["s_demo"] == "fail"
     verdict = next(v for v in bench.evaluate_targets([_row("S")]) if v["id"] == "s_demo")
     assert verdict["value"] == pytest.approx(50.0)
+
+
+def test_incremental_share_of_the_full_build_and_l_memory():
+    verdicts = _verdicts([_row("M", build_s=100.0, incremental_s=15.0)])
+    assert verdicts["m_incremental"] == "pass"
+    assert _verdicts([_row("M", build_s=100.0, incremental_s=15.1)])["m_incremental"] == "fail"
+    assert _verdicts([_row("L", build_peak_rss_mb=12 * 1024.0)])["l_peak_rss"] == "pass"
+    assert _verdicts([_row("L", build_peak_rss_mb=12 * 1024.0 + 1)])["l_peak_rss"] == "fail"
+    assert _verdicts([_row("M", incremental_s=None)])["m_incremental"] == "not measured"
 
 
 def test_derive_metrics_ratio_and_missing_parts():
@@ -109,7 +121,7 @@ def test_markdown_table_has_every_column_and_the_verdicts():
         assert target["label"] in header
     s_line = next(line for line in lines if line.startswith("| S |"))
     cells = [c.strip() for c in s_line.strip("|").split("|")]
-    assert cells[:10] == [
+    assert cells[:12] == [
         "S",
         "2,000",
         "1,234,567",
@@ -120,10 +132,13 @@ def test_markdown_table_has_every_column_and_the_verdicts():
         "2.00",
         "15.0x",
         "1,536",
+        "8.0",
+        "20%",
     ]
-    assert cells[10:] == ["—", "—", "pass"]  # M targets do not apply to the S row
+    assert cells[12:] == ["—", "—", "—", "—", "pass"]  # M and L targets: not the S row
     m_line = next(line for line in lines if line.startswith("| M |"))
-    assert m_line.rstrip().endswith("| fail | fail | — |")
+    # 150 s build, 30 s run vs 2 s lower bound, incremental 8 s = 5% of the build
+    assert m_line.rstrip().endswith("| fail | fail | pass | — | — |")
     # every table row has as many cells as the header
     n = header.count("|")
     assert all(line.count("|") == n for line in (s_line, m_line))
