@@ -123,9 +123,22 @@ unit_fit as (
         = accounts.account_id
 ),
 
+account_keys as (
+    -- a number per account: the windows below carry it rather than the account's id
+    select
+        account_id,
+        row_number() over (order by account_id) as account_key
+    from (
+        select distinct account_id
+        from unit_signals
+        where account_id is not null
+    ) as ids
+),
+
 signal_days as (
     select
         unit_keys.unit_key,
+        account_keys.account_key,
         unit_signals.*,
         weekly_grid.last_week_index,
         {{ dbt.datediff('weekly_grid.first_as_of_date', 'unit_signals.signal_date', 'day') }}
@@ -134,6 +147,7 @@ signal_days as (
     inner join unit_keys
         on unit_signals.unit_type = unit_keys.unit_type
             and unit_signals.unit_id = unit_keys.unit_id
+    left join account_keys on unit_signals.account_id = account_keys.account_id
     cross join weekly_grid
 ),
 
@@ -158,13 +172,15 @@ unit_weeks as (
         unit_key,
         half_life_days,
         week_index,
-        max(account_id) as account_id,
+        max(account_key) as account_key,
         {% for name, condition in decayed_sums %}
             {% for part, limit in [('all', 7), ('last', lookback - 7 * last_lag)] %}
-                sum(case when {{ condition }} and offset_days <= {{ limit }} then cast(
+                -- exact decimals, whatever order the threads add them up in; a double
+                -- once summed (the windows below are faster on 64-bit numbers)
+                cast(sum(case when {{ condition }} and offset_days <= {{ limit }} then cast(
                     weight * power(0.5, offset_days / nullif(cast(half_life_days as double), 0))
                     as decimal(18, 9)
-                ) end) as {{ name }}__{{ part }},
+                ) end) as double) as {{ name }}__{{ part }},
             {% endfor %}
         {% endfor %}
         {% for name, condition, days in windowed_counts %}
@@ -220,7 +236,7 @@ grid_weeks as (
         -- 2 ^ (weeks from the origin / half-life): scales a week's sum to the origin
         power(2.0, 7.0 * unit_grid.week_index / nullif(cast(unit_grid.half_life_days as double), 0))
             as growth,
-        unit_weeks.account_id,
+        unit_weeks.account_key,
         {% for name, condition in decayed_sums %}
             unit_weeks.{{ name }}__all,
             unit_weeks.{{ name }}__last,
@@ -242,19 +258,18 @@ weekly_by_half_life as (
     select
         unit_key,
         week_index,
-        max(account_id) over (
+        max(account_key) over (
             partition by {{ unit_line }} order by week_index
             rows between {{ last_lag }} preceding and current row
-        ) as account_id,
+        ) as account_key,
         {% for name, condition in decayed_sums %}
             -- exact decimals from here on, so that the sums do not depend on the order
             -- in which parallel threads add them up
             cast(
-                coalesce(cast({{ mqx_lag(name ~ '__last', last_lag, unit_line, 'week_index') }}
-                    as double), 0)
+                coalesce({{ mqx_lag(name ~ '__last', last_lag, unit_line, 'week_index') }}, 0)
                 * power(0.5, {{ 7 * last_lag }} / nullif(cast(half_life_days as double), 0))
                 {% if last_lag > 0 %}
-                    + coalesce(sum(cast({{ name }}__all as double) * growth) over (
+                    + coalesce(sum({{ name }}__all * growth) over (
                         partition by {{ unit_line }} order by week_index
                         rows between {{ last_lag - 1 }} preceding and current row
                     ), 0) / growth
@@ -265,11 +280,13 @@ weekly_by_half_life as (
         {% for name, condition, days in windowed_counts %}
             {%- set window_lag = ([days, lookback] | min - 1) // 7 %}
             coalesce({{ mqx_lag(name ~ '__last', window_lag, unit_line, 'week_index') }}, 0)
-            {% if window_lag > 0 %}
-                + coalesce(sum({{ name }}__all) over (
+            {% if window_lag > 1 %}
+                + cast(coalesce(sum({{ name }}__all) over (
                     partition by {{ unit_line }} order by week_index
                     rows between {{ window_lag - 1 }} preceding and current row
-                ), 0)
+                ), 0) as {{ dbt.type_bigint() }})
+            {% elif window_lag == 1 %}
+                + coalesce({{ name }}__all, 0)
             {% endif %}
                 as {{ name }},
         {% endfor %}
@@ -294,12 +311,12 @@ weekly_summed as (
     select
         unit_key,
         week_index,
-        max(account_id) as account_id,
+        max(account_key) as account_key,
         {% for name, condition in decayed_sums %}
             cast(sum({{ name }}) as double) as {{ name }},
         {% endfor %}
         {% for name, condition, days in windowed_counts %}
-            sum({{ name }}) as {{ name }},
+            cast(sum({{ name }}) as {{ dbt.type_bigint() }}) as {{ name }},
         {% endfor %}
         nullif(min(days_since_last_signal), 99999) as days_since_last_signal
     from weekly_by_half_life
@@ -338,7 +355,7 @@ run_date_features as (
     select
         unit_key,
         as_of_date,
-        max(account_id) as account_id,
+        max(account_key) as account_key,
         {% for name, condition in decayed_sums %}
             cast(coalesce(sum(case when {{ condition }} then cast(
                 weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
@@ -359,7 +376,7 @@ summed as (
         select
             unit_key,
             as_of_date,
-            account_id,
+            account_key,
             {% for name, condition in decayed_sums %}{{ name }},{% endfor %}
             {% for name, condition, days in windowed_counts %}
                 cast({{ name }} as {{ dbt.type_bigint() }}) as {{ name }},
@@ -392,11 +409,8 @@ recent as (
         window_days.age_days
     from signal_days
     inner join window_days on signal_days.signal_date = window_days.window_date
-    where window_days.age_days <= {{ recent_days }}
-        and (
-            signal_days.signal_class = 'intent'
-            or signal_days.persona in ('decision_maker', 'champion')
-        )
+    where signal_days.signal_class = 'intent'
+        or signal_days.persona in ('decision_maker', 'champion')
 ),
 
 counted as (
@@ -427,7 +441,7 @@ aggregated as (
     select
         summed.unit_key,
         summed.as_of_date,
-        summed.account_id,
+        account_keys.account_id,
         summed.intent_score,
         summed.engagement_score,
         summed.total_score,
@@ -446,6 +460,7 @@ aggregated as (
         summed.signals_in_window,
         summed.days_since_last_signal
     from summed
+    left join account_keys on summed.account_key = account_keys.account_key
     left join counted
         on summed.unit_key = counted.unit_key
             and summed.as_of_date = counted.as_of_date
