@@ -1,0 +1,582 @@
+-- The signal features of every unit (lead, account, buying group) on every as-of date of
+-- int_run_calendar, from the signals of the lookback window before that date, with
+-- recency decay (weight x 0.5 ^ (age in days / half-life)). Units appear on a date
+-- when they have any counted signal in the window. int_unit_features_weekly adds the
+-- fit scores and labels, which change from day to day for old dates too.
+--
+-- Incremental on DuckDB. A unit's weekly rows depend only on its signals dated before
+-- the last weekly date, so each row keeps a fingerprint of those signals, and a run
+-- computes:
+--   (1) every date of the units whose fingerprint changed (late or re-synced events, a
+--       deletion, a person linked to another account; new units have none stored);
+--   (2) every unit on the weekly dates not stored yet, and on the run date, always.
+-- The post-hook then forgets the rows of changed units not computed again and the rows
+-- of dates that left the calendar. Each value is computed row by row in a way that does
+-- not depend on what else is computed with it (see weekly_by_half_life), so the table
+-- equals a full refresh (tests/python/test_incremental.py). After changing
+-- signal_lookback_days or a count's window, run with --full-refresh.
+{{ config(
+    materialized=mqx_event_materialization(),
+    unique_key='unit_week_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ mqx_forget_stale_signal_features() }}",
+) }}
+{% set incremental = this is not none and is_incremental() %}
+{% set lookback = var('signal_lookback_days') | int %}
+{#- the distinct counts look back 28 days, never past the lookback window -#}
+{% set recent_days = [28, lookback] | min %}
+{#- a signal counts on the first weekly as-of date after it and on last_lag more -#}
+{% set last_lag = (lookback - 1) // 7 %}
+{#- the windows below run along each unit's weeks, one time line per half-life -#}
+{% set unit_line = 'unit_key, half_life_days' %}
+{#- sums of decayed weights: (column, which signals). total_score is their sum: every
+    signal is in one of them (int_signals_unified's tests accept only these five classes) -#}
+{% set decayed_sums = [
+    ('intent_score', "signal_class in ('intent', 'hand_raise', 'conversation', 'referral')"),
+    ('engagement_score', "signal_class = 'engagement'"),
+] %}
+{#- counts, each over a window of its own: (column, which signals, window in days) -#}
+{% set windowed_counts = [
+    ('hand_raises_30d', "signal_class = 'hand_raise'", var('hand_raise_window_days') | int),
+    ('g2_signals_28d', "signal_source = 'g2' and signal_class = 'intent'", 28),
+    ('conversations_90d', "signal_class = 'conversation'", lookback),
+    ('referrals_90d', "signal_class = 'referral'", lookback),
+    ('pricing_views_14d', "signal_type in ('pricing_page_view', 'g2_pricing')", 14),
+    ('signals_in_window', "1 = 1", var('engagement_window_days') | int),
+    ('signals_in_lookback', "1 = 1", lookback),
+] %}
+
+with
+
+calendar as (
+    select as_of_date, is_run_date from {{ ref('int_run_calendar') }}
+),
+
+unit_signals as (
+    select
+        unit_type,
+        unit_id,
+        account_id,
+        person_id,
+        signal_source,
+        signal_type,
+        signal_class,
+        persona,
+        detail,
+        weight,
+        half_life_days,
+        signal_date,
+        signal_id
+    from {{ ref('int_unit_signals') }}
+),
+
+{% if incremental %}
+    stored_dates as (
+        select distinct as_of_date, is_run_date from {{ this }}
+    ),
+
+    stored_units as (
+        select distinct unit_type, unit_id, signals_fingerprint
+        from {{ this }}
+        where not is_run_date
+    ),
+{% endif %}
+
+calendar_dates as (
+    -- is_new: the date is computed for every unit (every date on a full build; on an
+    -- incremental run the run date and the weekly dates not stored yet)
+    select
+        calendar.*,
+        {% if incremental %}
+            calendar.is_run_date or not exists (
+                select 1
+                from stored_dates
+                where stored_dates.as_of_date = calendar.as_of_date
+                    and stored_dates.is_run_date = calendar.is_run_date
+            )
+        {% else %}
+            true
+        {% endif %} as is_new
+    from calendar
+),
+
+-- The weekly as-of dates are 7 days apart, so a signal is in the window of the first
+-- weekly date after it (week_index; offset_days 1 to 7 before it) and of the next
+-- last_lag ones while its age stays within the lookback. Signals are summed once per unit,
+-- half-life and week, and each weekly date adds up its unit's last weeks with a window
+-- over that time line (a decayed sum: each of the last weeks decayed by its distance
+-- in weeks), instead of repeating every signal for each date of its window.
+weekly_grid as (
+    select
+        min(as_of_date) as first_as_of_date,
+        max(as_of_date) as last_as_of_date,
+        {{ dbt.datediff('min(as_of_date)', 'max(as_of_date)', 'day') }} / 7 as last_week_index,
+        {{ dbt.datediff('min(as_of_date)', 'min(case when is_new then as_of_date end)', 'day') }}
+        / 7 as first_new_week_index
+    from calendar_dates
+    where not is_run_date
+),
+
+unit_keys as (
+    -- a number per unit (the windows and joins below run on it, not on two strings),
+    -- with the fingerprint of its signals before the last weekly date
+    select
+        unit_signals.unit_type,
+        unit_signals.unit_id,
+        {{ mqx_signals_fingerprint('weekly_grid.last_as_of_date') }} as signals_fingerprint,
+        row_number() over (order by unit_signals.unit_type, unit_signals.unit_id) as unit_key
+    from unit_signals
+    cross join weekly_grid
+    group by unit_signals.unit_type, unit_signals.unit_id, weekly_grid.last_as_of_date
+),
+
+units as (
+    -- is_computed: all of the unit's dates are computed (all units on a full build;
+    -- on an incremental run those whose weekly rows are not stored with this fingerprint)
+    select
+        unit_keys.*,
+        {% if incremental %}
+            stored_units.unit_id is null
+        {% else %}
+            true
+        {% endif %} as is_computed
+    from unit_keys
+    {% if incremental %}
+        left join stored_units
+            on unit_keys.unit_type = stored_units.unit_type
+                and unit_keys.unit_id = stored_units.unit_id
+                and unit_keys.signals_fingerprint = stored_units.signals_fingerprint
+    {% endif %}
+),
+
+account_keys as (
+    -- a number per account: the windows below carry it rather than the account's id
+    select
+        account_id,
+        row_number() over (order by account_id) as account_key
+    from (
+        select distinct account_id
+        from unit_signals
+        where account_id is not null
+    ) as ids
+),
+
+signal_days as (
+    select
+        units.unit_key,
+        units.is_computed,
+        account_keys.account_key,
+        unit_signals.*,
+        weekly_grid.last_week_index,
+        weekly_grid.first_new_week_index,
+        {{ dbt.datediff('weekly_grid.first_as_of_date', 'unit_signals.signal_date', 'day') }}
+            as days_after_first
+    from unit_signals
+    inner join units
+        on unit_signals.unit_type = units.unit_type
+            and unit_signals.unit_id = units.unit_id
+    left join account_keys on unit_signals.account_id = account_keys.account_id
+    cross join weekly_grid
+),
+
+signal_weeks as (
+    select
+        *,
+        7 * week_index - days_after_first as offset_days
+    from (
+        select
+            *,
+            -- the weekly date the signal first counts on (0 = the first weekly date)
+            cast(floor(days_after_first / 7.0) as integer) + 1 as week_index
+        from signal_days
+    ) as indexed
+    where week_index between {{ -1 * last_lag }} and last_week_index
+        {% if incremental %}
+            -- a unit not computed in full needs only the weeks the new dates read
+            and (is_computed or week_index >= first_new_week_index - {{ last_lag }})
+        {% endif %}
+),
+
+unit_weeks as (
+    -- "all": every signal of the week (in the window of the next last_lag weekly dates);
+    -- "last": those still in the window last_lag weeks on (or window_lag for a count)
+    select
+        unit_key,
+        half_life_days,
+        week_index,
+        max(account_key) as account_key,
+        {% for name, condition in decayed_sums %}
+            {% for part, limit in [('all', 7), ('last', lookback - 7 * last_lag)] %}
+                -- exact decimals, whatever order the threads add them up in; a double
+                -- once summed (the windows below are faster on 64-bit numbers)
+                cast(sum(case when {{ condition }} and offset_days <= {{ limit }} then cast(
+                    weight * power(0.5, offset_days / nullif(cast(half_life_days as double), 0))
+                    as decimal(18, 9)
+                ) end) as double) as {{ name }}__{{ part }},
+            {% endfor %}
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            {%- set window = [days, lookback] | min %}
+            {{ mqx_count_if(condition) }} as {{ name }}__all,
+            {{ mqx_count_if(
+                condition ~ ' and offset_days <= ' ~ (window - 7 * ((window - 1) // 7))
+            ) }} as {{ name }}__last,
+        {% endfor %}
+        min(offset_days) as offset_days__all,
+        min(case when offset_days <= {{ lookback - 7 * last_lag }} then offset_days end)
+            as offset_days__last
+    from signal_weeks
+    group by unit_key, half_life_days, week_index
+),
+
+-- Every week from the unit's first signal week to the last weekly date its signals reach.
+unit_spans as (
+    select
+        unit_weeks.unit_key,
+        unit_weeks.half_life_days,
+        min(unit_weeks.week_index) as first_week_index,
+        least(max(unit_weeks.week_index) + {{ last_lag }}, max(weekly_grid.last_week_index))
+            as last_week_index
+    from unit_weeks
+    cross join weekly_grid
+    group by unit_weeks.unit_key, unit_weeks.half_life_days
+),
+
+week_numbers as (
+    select numbers.number - {{ last_lag }} as week_index
+    from ({{ mqx_whole_numbers(4) }}) as numbers
+    cross join weekly_grid
+    where numbers.number <= weekly_grid.last_week_index + {{ last_lag }}
+),
+
+unit_grid as (
+    select
+        unit_spans.unit_key,
+        unit_spans.half_life_days,
+        week_numbers.week_index
+    from unit_spans
+    inner join week_numbers
+        on week_numbers.week_index between unit_spans.first_week_index
+            and unit_spans.last_week_index
+),
+
+grid_weeks as (
+    select
+        unit_grid.unit_key,
+        unit_grid.half_life_days,
+        unit_grid.week_index,
+        unit_weeks.account_key,
+        {% for name, condition in decayed_sums %}
+            unit_weeks.{{ name }}__all,
+            unit_weeks.{{ name }}__last,
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            unit_weeks.{{ name }}__all,
+            unit_weeks.{{ name }}__last,
+        {% endfor %}
+        unit_weeks.offset_days__all,
+        unit_weeks.offset_days__last
+    from unit_grid
+    left join unit_weeks
+        on unit_grid.unit_key = unit_weeks.unit_key
+            and unit_grid.half_life_days = unit_weeks.half_life_days
+            and unit_grid.week_index = unit_weeks.week_index
+),
+
+weekly_by_half_life as (
+    select
+        unit_key,
+        week_index,
+        max(account_key) over (
+            partition by {{ unit_line }} order by week_index
+            rows between {{ last_lag }} preceding and current row
+        ) as account_key,
+        {% for name, condition in decayed_sums %}
+            -- each week of the frame decayed to this date and rounded on its own, then
+            -- added up exactly: a row's value depends only on its unit's weeks, whatever
+            -- else is in the partition and whatever order threads add in (an
+            -- incremental run computes some units on fewer weeks than a full refresh)
+            cast(
+                coalesce(cast(
+                    {{ mqx_lag(name ~ '__last', last_lag, unit_line, 'week_index') }}
+                    * power(0.5, {{ 7 * last_lag }} / nullif(cast(half_life_days as double), 0))
+                    as decimal(18, 9)
+                ), 0)
+                {% for weeks_back in range(last_lag) %}
+                    + coalesce(cast(
+                        {{ mqx_lag(name ~ '__all', weeks_back, unit_line, 'week_index') }}
+                        * power(
+                            0.5, {{ 7 * weeks_back }} / nullif(cast(half_life_days as double), 0)
+                        )
+                        as decimal(18, 9)
+                    ), 0)
+                {% endfor %}
+                as decimal(18, 9)
+            ) as {{ name }},
+        {% endfor %}
+        {% for name, condition, days in windowed_counts %}
+            {%- set window_lag = ([days, lookback] | min - 1) // 7 %}
+            coalesce({{ mqx_lag(name ~ '__last', window_lag, unit_line, 'week_index') }}, 0)
+            {% if window_lag > 1 %}
+                + cast(coalesce(sum({{ name }}__all) over (
+                    partition by {{ unit_line }} order by week_index
+                    rows between {{ window_lag - 1 }} preceding and current row
+                ), 0) as {{ dbt.type_bigint() }})
+            {% elif window_lag == 1 %}
+                + coalesce({{ name }}__all, 0)
+            {% endif %}
+                as {{ name }},
+        {% endfor %}
+        -- the youngest signal: 7 x weeks back + its offset, the smallest over the frame
+        least(
+            {% if last_lag > 0 %}
+                coalesce(7 * week_index + min(offset_days__all - 7 * week_index) over (
+                    partition by {{ unit_line }} order by week_index
+                    rows between {{ last_lag - 1 }} preceding and current row
+                ), 99999),
+            {% endif %}
+            coalesce(
+                {{ 7 * last_lag }}
+                + {{ mqx_lag('offset_days__last', last_lag, unit_line, 'week_index') }},
+                99999
+            )
+        ) as days_since_last_signal
+    from grid_weeks
+),
+
+weekly_summed as (
+    select
+        unit_key,
+        week_index,
+        max(account_key) as account_key,
+        {% for name, condition in decayed_sums %}
+            cast(sum({{ name }}) as double) as {{ name }},
+        {% endfor %}
+        cast(sum(intent_score) + sum(engagement_score) as double) as total_score,
+        {% for name, condition, days in windowed_counts %}
+            cast(sum({{ name }}) as {{ dbt.type_bigint() }}) as {{ name }},
+        {% endfor %}
+        nullif(min(days_since_last_signal), 99999) as days_since_last_signal
+    from weekly_by_half_life
+    where week_index >= 0
+    group by unit_key, week_index
+),
+
+weekly_features as (
+    select
+        weekly_summed.*,
+        cast(
+            {{ dbt.dateadd('day', '7 * weekly_summed.week_index', 'weekly_grid.first_as_of_date') }}
+            as date
+        ) as as_of_date
+    from weekly_summed
+    cross join weekly_grid
+    where weekly_summed.signals_in_lookback > 0
+),
+
+-- The run's as-of date is not on the weekly grid: its window is read signal by signal.
+run_date_signals as (
+    select
+        signal_days.*,
+        calendar.as_of_date,
+        {{ dbt.datediff('signal_days.signal_date', 'calendar.as_of_date', 'day') }} as age_days
+    from signal_days
+    inner join calendar_dates as calendar
+        on signal_days.signal_date < calendar.as_of_date
+            and signal_days.signal_date >= cast({{ dbt.dateadd(
+            'day', -1 * lookback, 'calendar.as_of_date'
+        ) }} as date)
+    where calendar.is_run_date
+        {% if incremental %}and (signal_days.is_computed or calendar.is_new){% endif %}
+),
+
+run_date_features as (
+    select
+        unit_key,
+        as_of_date,
+        max(account_key) as account_key,
+        {% for name, condition in decayed_sums %}
+            cast(coalesce(sum(case when {{ condition }} then cast(
+                weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
+                as decimal(18, 9)
+            ) end), 0) as double) as {{ name }},
+        {% endfor %}
+        cast(coalesce(sum(cast(
+            weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
+            as decimal(18, 9)
+        )), 0) as double) as total_score,
+        {% for name, condition, days in windowed_counts %}
+            {{ mqx_count_if(condition ~ ' and age_days <= ' ~ ([days, lookback] | min)) }}
+                as {{ name }},
+        {% endfor %}
+        min(age_days) as days_since_last_signal
+    from run_date_signals
+    group by unit_key, as_of_date
+),
+
+summed as (
+    {% for part in ['weekly_features', 'run_date_features'] %}
+        select
+            unit_key,
+            as_of_date,
+            account_key,
+            {% for name, condition in decayed_sums %}{{ name }},{% endfor %}
+            total_score,
+            {% for name, condition, days in windowed_counts %}
+                cast({{ name }} as {{ dbt.type_bigint() }}) as {{ name }},
+            {% endfor %}
+            days_since_last_signal
+        from {{ part }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+-- Each as-of date with every day of the window of the distinct counts.
+window_days as (
+    {{ mqx_window_days('calendar_dates', recent_days) }}
+),
+
+-- The distinct counts look back 28 days at most and only at intent signals and signals
+-- of decision makers and champions: joined to the calendar on their own, they read a
+-- small part of what the sums read.
+recent as (
+    select
+        signal_days.unit_key,
+        signal_days.person_id,
+        signal_days.signal_source,
+        signal_days.signal_type,
+        signal_days.signal_class,
+        signal_days.persona,
+        signal_days.detail,
+        signal_days.signal_date,
+        window_days.as_of_date,
+        window_days.age_days
+    from signal_days
+    inner join window_days on signal_days.signal_date = window_days.window_date
+    where (
+        signal_days.signal_class = 'intent'
+        or signal_days.persona in ('decision_maker', 'champion')
+    )
+    {% if incremental %}and (signal_days.is_computed or window_days.is_new){% endif %}
+),
+
+counted as (
+    select
+        unit_key,
+        as_of_date,
+        count(distinct case when signal_class = 'intent' then person_id end)
+            as people_with_intent_28d,
+        count(distinct case when signal_class = 'intent' and age_days <= 7 then person_id end)
+            as people_with_intent_7d,
+        count(distinct case when signal_class = 'intent' then signal_type end)
+            as intent_types_28d,
+        count(distinct case when signal_class = 'intent' then signal_source end)
+            as intent_channels_28d,
+        count(distinct case
+            when signal_class = 'intent'
+                then {{ dbt.datediff('signal_date', 'as_of_date', 'week') }}
+        end) as intent_weeks_28d,
+        count(distinct case when signal_source = 'bombora' and age_days <= 14 then detail end)
+            as bombora_surge_topics_14d,
+        count(distinct case when persona in ('decision_maker', 'champion') then person_id end)
+            as decision_makers_28d
+    from recent
+    group by unit_key, as_of_date
+),
+
+aggregated as (
+    select
+        summed.unit_key,
+        summed.as_of_date,
+        account_keys.account_id,
+        summed.intent_score,
+        summed.engagement_score,
+        summed.total_score,
+        summed.hand_raises_30d,
+        coalesce(counted.people_with_intent_28d, 0) as people_with_intent_28d,
+        coalesce(counted.people_with_intent_7d, 0) as people_with_intent_7d,
+        coalesce(counted.intent_types_28d, 0) as intent_types_28d,
+        coalesce(counted.intent_channels_28d, 0) as intent_channels_28d,
+        coalesce(counted.intent_weeks_28d, 0) as intent_weeks_28d,
+        coalesce(counted.bombora_surge_topics_14d, 0) as bombora_surge_topics_14d,
+        summed.g2_signals_28d,
+        summed.conversations_90d,
+        summed.referrals_90d,
+        coalesce(counted.decision_makers_28d, 0) as decision_makers_28d,
+        summed.pricing_views_14d,
+        summed.signals_in_window,
+        summed.days_since_last_signal
+    from summed
+    left join account_keys on summed.account_key = account_keys.account_key
+    left join counted
+        on summed.unit_key = counted.unit_key
+            and summed.as_of_date = counted.as_of_date
+),
+
+signal_features as (
+    select
+        units.unit_type,
+        units.unit_id,
+        aggregated.as_of_date,
+        aggregated.account_id,
+        calendar_dates.is_run_date,
+        aggregated.intent_score,
+        aggregated.engagement_score,
+        aggregated.total_score,
+        aggregated.hand_raises_30d,
+        aggregated.people_with_intent_28d,
+        aggregated.people_with_intent_7d,
+        aggregated.intent_types_28d,
+        aggregated.intent_channels_28d,
+        aggregated.intent_weeks_28d,
+        aggregated.bombora_surge_topics_14d,
+        aggregated.g2_signals_28d,
+        aggregated.conversations_90d,
+        aggregated.referrals_90d,
+        aggregated.decision_makers_28d,
+        aggregated.pricing_views_14d,
+        aggregated.signals_in_window,
+        aggregated.days_since_last_signal,
+        units.signals_fingerprint
+    from aggregated
+    inner join calendar_dates on aggregated.as_of_date = calendar_dates.as_of_date
+    inner join units on aggregated.unit_key = units.unit_key
+    {% if incremental %}where units.is_computed or calendar_dates.is_new{% endif %}
+),
+
+final as (
+    select
+        unit_type || ':' || unit_id || ':' || cast(as_of_date as {{ dbt.type_string() }})
+            as unit_week_id,
+        unit_type,
+        unit_id,
+        as_of_date,
+        account_id,
+        is_run_date,
+        intent_score,
+        engagement_score,
+        total_score,
+        hand_raises_30d,
+        people_with_intent_28d,
+        people_with_intent_7d,
+        intent_types_28d,
+        intent_channels_28d,
+        intent_weeks_28d,
+        bombora_surge_topics_14d,
+        g2_signals_28d,
+        conversations_90d,
+        referrals_90d,
+        decision_makers_28d,
+        pricing_views_14d,
+        signals_in_window,
+        days_since_last_signal,
+        -- Hot MQL: sustained intent across several signal types and channels over more
+        -- than one week
+        intent_types_28d >= 2 and intent_channels_28d >= 2 and intent_weeks_28d >= 2
+            as is_hot_mql,
+        signals_fingerprint
+    from signal_features
+)
+
+select * from final
