@@ -33,38 +33,73 @@
 {%- endmacro %}
 
 
-{#- The post-hook of int_unit_signal_features_weekly on an incremental run: forget the
-    weekly rows of units whose signals before the last weekly date are no longer those
-    the rows were computed from (the run stored the ones still there again, with the
-    new fingerprint), and the rows of dates no longer in the calendar (an old run date,
-    a week out of the history). -#}
-{% macro mqx_forget_stale_signal_features() %}
+{#- The hooks of int_unit_signal_features_weekly on an incremental run, in order:
+    fingerprint  (pre-hook) each unit's signal fingerprint now, as of the cutoff of the
+                 stored rows (the last weekly date stored) and of the new one (the last
+                 weekly date of the calendar), in a temporary table;
+    forget       delete the rows whose fingerprint is neither: rows of units whose
+                 signals changed (the run stored their rows again, with the new one), of
+                 units with no signal left; and the rows of dates that left the calendar
+                 (an old run date, a week out of the history);
+    refingerprint  give the rows kept the fingerprint as of the new cutoff (only when
+                 a new weekly date moved it), so all rows of a unit carry the same one;
+    clean_up     drop the temporary table.
+    Nothing on a full build: every row is computed with the current fingerprint. -#}
+{% macro mqx_signal_features_hook(step) %}
     {%- if is_incremental() %}
-        delete from {{ this }} as stored
-        where not exists (
-            select 1
-            from {{ ref('int_run_calendar') }} as calendar
-            where calendar.as_of_date = stored.as_of_date
-                and calendar.is_run_date = stored.is_run_date
-        )
-        or (not stored.is_run_date and not exists (
-            select 1
-            from (
+        {%- set fingerprints = 'mqx_signal_features_fingerprints' %}
+        {%- if step == 'fingerprint' %}
+            create or replace temporary table {{ fingerprints }} as
+            select
+                unit_signals.unit_type,
+                unit_signals.unit_id,
+                {{ mqx_signals_fingerprint('cutoffs.stored_cutoff') }} as stored_cutoff_fingerprint,
+                {{ mqx_signals_fingerprint('cutoffs.new_cutoff') }} as new_cutoff_fingerprint
+            from {{ ref('int_unit_signals') }} as unit_signals
+            cross join (
                 select
-                    unit_signals.unit_type,
-                    unit_signals.unit_id,
-                    {{ mqx_signals_fingerprint('weekly.last_as_of_date') }} as signals_fingerprint
-                from {{ ref('int_unit_signals') }} as unit_signals
-                cross join (
-                    select max(as_of_date) as last_as_of_date
-                    from {{ ref('int_run_calendar') }}
-                    where not is_run_date
-                ) as weekly
-                group by unit_signals.unit_type, unit_signals.unit_id, weekly.last_as_of_date
-            ) as current_units
+                    (
+                        select max(as_of_date) from {{ this }} where not is_run_date
+                    ) as stored_cutoff,
+                    (
+                        select max(as_of_date)
+                        from {{ ref('int_run_calendar') }}
+                        where not is_run_date
+                    ) as new_cutoff
+            ) as cutoffs
+            group by
+                unit_signals.unit_type,
+                unit_signals.unit_id,
+                cutoffs.stored_cutoff,
+                cutoffs.new_cutoff
+        {%- elif step == 'forget' %}
+            delete from {{ this }} as stored
+            where not exists (
+                select 1
+                from {{ ref('int_run_calendar') }} as calendar
+                where calendar.as_of_date = stored.as_of_date
+                    and calendar.is_run_date = stored.is_run_date
+            )
+            or not exists (
+                select 1
+                from {{ fingerprints }} as current_units
+                where current_units.unit_type = stored.unit_type
+                    and current_units.unit_id = stored.unit_id
+                    and stored.signals_fingerprint in (
+                        current_units.stored_cutoff_fingerprint,
+                        current_units.new_cutoff_fingerprint
+                    )
+            )
+        {%- elif step == 'refingerprint' %}
+            update {{ this }} as stored
+            set signals_fingerprint = current_units.new_cutoff_fingerprint
+            from {{ fingerprints }} as current_units
             where current_units.unit_type = stored.unit_type
                 and current_units.unit_id = stored.unit_id
-                and current_units.signals_fingerprint = stored.signals_fingerprint
-        ))
+                and current_units.stored_cutoff_fingerprint != current_units.new_cutoff_fingerprint
+                and stored.signals_fingerprint = current_units.stored_cutoff_fingerprint
+        {%- elif step == 'clean_up' %}
+            drop table if exists {{ fingerprints }}
+        {%- endif %}
     {%- endif %}
 {% endmacro %}

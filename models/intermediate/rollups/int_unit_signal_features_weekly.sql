@@ -5,22 +5,29 @@
 -- fit scores and labels, which change from day to day for old dates too.
 --
 -- Incremental on DuckDB. A unit's weekly rows depend only on its signals dated before
--- the last weekly date, so each row keeps a fingerprint of those signals, and a run
--- computes:
+-- the last weekly date, so every row keeps a fingerprint of those signals (all rows of a
+-- unit the same one), and a run computes:
 --   (1) every date of the units whose fingerprint changed (late or re-synced events, a
 --       deletion, a person linked to another account; new units have none stored);
---   (2) every unit on the weekly dates not stored yet, and on the run date, always.
--- The post-hook then forgets the rows of changed units not computed again and the rows
--- of dates that left the calendar. Each value is computed row by row in a way that does
--- not depend on what else is computed with it (see weekly_by_half_life), so the table
--- equals a full refresh (tests/python/test_incremental.py). After changing
--- signal_lookback_days or a count's window, run with --full-refresh.
+--   (2) every other unit on the weekly dates not stored yet and on the run date.
+-- The hooks (mqx_signal_features_hook) then forget the rows of changed units not computed
+-- again and the rows of dates that left the calendar, and, when a new weekly date moved
+-- the cutoff, give the kept rows their fingerprint as of the new cutoff. Each value is
+-- computed row by row in a way that does not depend on what else is computed with it
+-- (see weekly_by_half_life), so the table equals a full refresh
+-- (tests/python/test_incremental.py). After changing signal_lookback_days or a count's
+-- window, run with --full-refresh.
 {{ config(
     materialized=mqx_event_materialization(),
     unique_key='unit_week_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ mqx_forget_stale_signal_features() }}",
+    pre_hook="{{ mqx_signal_features_hook('fingerprint') }}",
+    post_hook=[
+        "{{ mqx_signal_features_hook('forget') }}",
+        "{{ mqx_signal_features_hook('refingerprint') }}",
+        "{{ mqx_signal_features_hook('clean_up') }}",
+    ],
 ) }}
 {% set incremental = this is not none and is_incremental() %}
 {% set lookback = var('signal_lookback_days') | int %}
@@ -81,6 +88,13 @@ unit_signals as (
         from {{ this }}
         where not is_run_date
     ),
+
+    stored_cutoff as (
+        -- the cutoff of the stored fingerprints: the last weekly date stored
+        select max(as_of_date) as last_as_of_date
+        from stored_dates
+        where not is_run_date
+    ),
 {% endif %}
 
 calendar_dates as (
@@ -120,20 +134,31 @@ weekly_grid as (
 
 unit_keys as (
     -- a number per unit (the windows and joins below run on it, not on two strings),
-    -- with the fingerprint of its signals before the last weekly date
+    -- with the fingerprint of its signals before the last weekly date (and before the
+    -- stored one, to compare)
     select
         unit_signals.unit_type,
         unit_signals.unit_id,
         {{ mqx_signals_fingerprint('weekly_grid.last_as_of_date') }} as signals_fingerprint,
+        {% if incremental %}
+            {{ mqx_signals_fingerprint('stored_cutoff.last_as_of_date') }}
+                as stored_cutoff_fingerprint,
+        {% endif %}
         row_number() over (order by unit_signals.unit_type, unit_signals.unit_id) as unit_key
     from unit_signals
     cross join weekly_grid
-    group by unit_signals.unit_type, unit_signals.unit_id, weekly_grid.last_as_of_date
+    {% if incremental %}cross join stored_cutoff{% endif %}
+    group by
+        unit_signals.unit_type,
+        unit_signals.unit_id,
+        weekly_grid.last_as_of_date
+        {% if incremental %}, stored_cutoff.last_as_of_date{% endif %}
 ),
 
 units as (
     -- is_computed: all of the unit's dates are computed (all units on a full build;
-    -- on an incremental run those whose weekly rows are not stored with this fingerprint)
+    -- on an incremental run those whose weekly rows are not stored with the fingerprint
+    -- their signals have now)
     select
         unit_keys.*,
         {% if incremental %}
@@ -146,7 +171,7 @@ units as (
         left join stored_units
             on unit_keys.unit_type = stored_units.unit_type
                 and unit_keys.unit_id = stored_units.unit_id
-                and unit_keys.signals_fingerprint = stored_units.signals_fingerprint
+                and unit_keys.stored_cutoff_fingerprint = stored_units.signals_fingerprint
     {% endif %}
 ),
 
@@ -454,11 +479,27 @@ recent as (
         window_days.age_days
     from signal_days
     inner join window_days on signal_days.signal_date = window_days.window_date
+    {% if incremental %}
+        cross join (
+            select min(as_of_date) as first_new_as_of_date
+            from calendar_dates
+            where is_new
+        ) as new_dates
+    {% endif %}
     where (
         signal_days.signal_class = 'intent'
         or signal_days.persona in ('decision_maker', 'champion')
     )
-    {% if incremental %}and (signal_days.is_computed or window_days.is_new){% endif %}
+    {% if incremental %}
+        -- a unit not computed in full needs only the windows of the new dates
+        and (
+            signal_days.is_computed
+            or signal_days.signal_date >= cast({{ dbt.dateadd(
+                'day', -1 * recent_days, 'new_dates.first_new_as_of_date'
+            ) }} as date)
+        )
+        and (signal_days.is_computed or window_days.is_new)
+    {% endif %}
 ),
 
 counted as (
