@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import timedelta
 
 import duckdb
 import pytest
@@ -164,3 +165,61 @@ def test_bi_reader_never_failed_during_the_daily_build(incremental_and_full):
     assert reader_saw["iterations"] > 20, reader_saw
     # it read the build before and, once published, the build after; never anything else
     assert set(reader_saw["seen"]) == set(publish_ids), (reader_saw["seen"], publish_ids)
+
+
+FEATURES = "intermediate.int_unit_signal_features_weekly"
+FEATURE_MODELS = ["run", "-s", "int_run_calendar", "int_unit_signal_features_weekly"]
+
+
+def test_signal_features_compute_only_changed_units_and_new_dates(
+    small_world, small_world_build, tmp_path
+):
+    """A week later (a new weekly date), the incremental run of the weekly signal features
+    keeps the stored rows of unchanged units and computes only the new dates for them; a
+    unit whose signals changed is computed on every date. The stored rows are marked
+    (intent_score -1) to see which ones the run kept."""
+    shutil.copyfile(small_world_build.duckdb_path, tmp_path / "mqx.duckdb")
+    run_date = small_world_build.scalar(
+        "select max(run_as_of_date) from intermediate.int_run_calendar"
+    )
+    week_before = json.dumps({"as_of_date": str(run_date - timedelta(days=7))})
+    raw = small_world / "raw"
+    first = run_dbt([*FEATURE_MODELS, "--full-refresh", "--vars", week_before], raw, tmp_path)
+    assert first.success, first.error or first.failures()
+    with duckdb.connect(str(first.duckdb_path)) as con:
+        last_weekly = con.execute(
+            f"select max(as_of_date) from {FEATURES} where not is_run_date"
+        ).fetchone()[0]
+        changed = con.execute(
+            f"select unit_type, unit_id from {FEATURES} where not is_run_date "
+            "group by all order by count(*) desc, unit_id limit 1"
+        ).fetchone()
+        con.execute(f"update {FEATURES} set intent_score = -1")
+        # as if the unit's signals had changed since its rows were stored
+        con.execute(
+            f"update {FEATURES} set signals_fingerprint = 0 where unit_type = ? and unit_id = ?",
+            list(changed),
+        )
+        stored = con.execute(f"select unit_type, unit_id, as_of_date from {FEATURES}").fetchall()
+
+    second = run_dbt(FEATURE_MODELS, raw, tmp_path)
+    assert second.success, second.error or second.failures()
+    calendar = {d for (d,) in second.query("select as_of_date from intermediate.int_run_calendar")}
+    expected = {
+        row for row in stored if row[:2] != changed and row[2] in calendar and row[2] <= last_weekly
+    }
+    kept = set(
+        second.query(
+            f"select unit_type, unit_id, as_of_date from {FEATURES} where intent_score = -1"
+        )
+    )
+    assert kept == expected, (len(kept), len(expected))
+    assert len(kept) > len(stored) / 2, "most stored rows should be kept, not computed again"
+    new_week_rows, changed_rows, changed_min = second.query(
+        f"select count(*) filter (where not is_run_date and as_of_date > '{last_weekly}'), "
+        f"count(*) filter (where unit_type = '{changed[0]}' and unit_id = '{changed[1]}'), "
+        f"min(intent_score) filter (where unit_type = '{changed[0]}' and unit_id = '{changed[1]}') "
+        f"from {FEATURES}"
+    )[0]
+    assert new_week_rows > 0, "a week later every active unit has a row on the new weekly date"
+    assert changed_rows > 1 and changed_min >= 0, (changed_rows, changed_min)
