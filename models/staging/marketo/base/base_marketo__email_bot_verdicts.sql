@@ -11,8 +11,52 @@
 -- from it depends only on the times (the nearest other activity, the last delivery or
 -- open at or before), so ties among events of one kind need no order, and sorting on a
 -- string id as well cost twice the time of the whole window.
--- Materialized as a table: three staging models and the audit read it.
-{{ config(materialized='table') }}
+--
+-- Incremental on DuckDB (a table elsewhere, like the event base models): a verdict
+-- depends only on its group, the lead's opens, clicks and deliveries of one email, except
+-- click_without_open, which also asks whether anyone opened the email at all. So a run
+-- judges again only the groups that an input row from a file the stored verdicts have not
+-- accounted for touches: every row (any outcome) sharing an id with such a row, which
+-- covers an event's old group when a re-sync moved it or made it a duplicate; plus every
+-- group with clicks of an email whose "opened by anyone" flipped. It replaces those
+-- verdicts by id (delete+insert) and the post-hook drops the verdicts of events that are
+-- no longer staged at all, so the table equals a full refresh. Which files are accounted
+-- for: each verdict carries the file of its open or click (_mqx_file) and the newest file
+-- of its group's deliveries (_mqx_delivery_file); a file sorting at or before the newest
+-- such file of its input is accounted for. That relies on a connector's next file
+-- sorting after the earlier ones, as the landing's _mqx_row_number already does; if that
+-- newest file is no longer landed, every group is judged again.
+-- Run with --full-refresh after replacing landed files, or after changing the
+-- bot_user_agents seed or a bot_* var: stored verdicts are not judged again for those.
+{#- Incremental runs only (so never in unit tests, which have no stored table): after the
+    verdicts of the groups judged again replaced the stored ones by id, drop the verdicts
+    of events that no longer have a staged row at all (now a duplicate of nothing staged,
+    set aside); their groups were judged again, but they left no verdict to replace. -#}
+{%- set delete_unstaged_verdicts -%}{% raw %}
+    {%- if this is not none and is_incremental() %}
+        delete from {{ this }}
+        where (
+            activity_type = 'open'
+            and email_activity_id not in (
+                select email_open_id from {{ ref('base_marketo__email_opens') }}
+                where row_outcome = 'staged' and email_open_id is not null
+            )
+        ) or (
+            activity_type = 'click'
+            and email_activity_id not in (
+                select email_click_id from {{ ref('base_marketo__email_clicks') }}
+                where row_outcome = 'staged' and email_click_id is not null
+            )
+        )
+    {%- endif %}
+{% endraw %}{%- endset -%}
+{{ config(
+    materialized=mqx_event_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='email_bot_verdict_id',
+    on_schema_change='fail',
+    post_hook=delete_unstaged_verdicts,
+) }}
 
 {%- set burst_ms = (var('bot_same_email_burst_seconds') | float * 1000) | int -%}
 {%- set after_delivery_ms = (var('bot_after_delivery_seconds') | float * 1000) | int -%}
@@ -20,9 +64,184 @@
 {%- set all_links_min = var('bot_all_links_min_links') | int -%}
 {%- set open_window_ms = (var('bot_click_open_window_days') | float * 86400000) | int -%}
 {%- set epoch = "cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
+{%- set incremental = this is not none and is_incremental() %}
+
+{#- On incremental runs, the staged rows judged: those of the groups to judge again. -#}
+{%- set only_groups_to_judge -%}
+    {%- if incremental %}
+        and exists (
+            select 1
+            from groups_to_judge
+            where groups_to_judge.marketo_lead_id = input_rows.marketo_lead_id
+                and groups_to_judge.campaign_key = coalesce(input_rows.campaign_id, '')
+                and groups_to_judge.template_key = coalesce(input_rows.email_template_id, '')
+        )
+    {%- endif %}
+{%- endset %}
 
 with
 
+{% if incremental -%}
+-- The newest file of each input that the stored verdicts were computed from, and whether
+-- it is still landed (a moved raw root or a removed file: then every group is judged).
+stored_marks as (
+    select
+        max(case when activity_type = 'open' then _mqx_file end) as open_file,
+        max(case when activity_type = 'click' then _mqx_file end) as click_file,
+        max(_mqx_delivery_file) as delivery_file
+    from {{ this }}
+),
+
+accounted_through as (
+    select
+        case
+            when exists (
+                select 1 from {{ ref('base_marketo__email_opens') }} as landed
+                where landed._mqx_file = stored_marks.open_file
+            ) then stored_marks.open_file
+        end as open_file,
+        case
+            when exists (
+                select 1 from {{ ref('base_marketo__email_clicks') }} as landed
+                where landed._mqx_file = stored_marks.click_file
+            ) then stored_marks.click_file
+        end as click_file,
+        case
+            when exists (
+                select 1 from {{ ref('base_marketo__email_deliveries') }} as landed
+                where landed._mqx_file = stored_marks.delivery_file
+            ) then stored_marks.delivery_file
+        end as delivery_file
+    from stored_marks
+),
+
+-- Ids with a row from a file not accounted for. Every row carrying such an id changed or
+-- was resolved again (staged, duplicate or set aside), so all of them name groups to
+-- judge: the group an event is in now and the one it was in before a re-sync moved it.
+new_open_ids as (
+    select landed.email_open_id
+    from {{ ref('base_marketo__email_opens') }} as landed
+    cross join accounted_through
+    where landed.email_open_id is not null
+        and (
+            accounted_through.open_file is null
+            or landed._mqx_file > accounted_through.open_file
+        )
+),
+
+new_click_ids as (
+    select landed.email_click_id
+    from {{ ref('base_marketo__email_clicks') }} as landed
+    cross join accounted_through
+    where landed.email_click_id is not null
+        and (
+            accounted_through.click_file is null
+            or landed._mqx_file > accounted_through.click_file
+        )
+),
+
+new_delivery_ids as (
+    select landed.email_delivery_id
+    from {{ ref('base_marketo__email_deliveries') }} as landed
+    cross join accounted_through
+    where landed.email_delivery_id is not null
+        and (
+            accounted_through.delivery_file is null
+            or landed._mqx_file > accounted_through.delivery_file
+        )
+),
+
+changed_opens as (
+    select
+        marketo_lead_id,
+        coalesce(campaign_id, '') as campaign_key,
+        coalesce(email_template_id, '') as template_key
+    from {{ ref('base_marketo__email_opens') }}
+    where email_open_id in (select new_open_ids.email_open_id from new_open_ids)
+),
+
+changed_groups as (
+    select marketo_lead_id, campaign_key, template_key from changed_opens
+
+    union
+
+    select
+        marketo_lead_id,
+        coalesce(campaign_id, '') as campaign_key,
+        coalesce(email_template_id, '') as template_key
+    from {{ ref('base_marketo__email_clicks') }}
+    where email_click_id in (select new_click_ids.email_click_id from new_click_ids)
+
+    union
+
+    select
+        marketo_lead_id,
+        coalesce(campaign_id, '') as campaign_key,
+        coalesce(email_template_id, '') as template_key
+    from {{ ref('base_marketo__email_deliveries') }}
+    where email_delivery_id in (
+        select new_delivery_ids.email_delivery_id from new_delivery_ids
+    )
+),
+
+-- click_without_open reads whether anyone opened the email: where a changed open flips
+-- that (the stored open verdicts say before, the staged opens now), every lead's clicks
+-- of the email are judged again.
+changed_open_emails as (
+    select distinct campaign_key, template_key
+    from changed_opens
+),
+
+emails_opened_before as (
+    select distinct changed_open_emails.campaign_key, changed_open_emails.template_key
+    from changed_open_emails
+    inner join {{ this }} as stored
+        on changed_open_emails.campaign_key = coalesce(stored.campaign_id, '')
+            and changed_open_emails.template_key = coalesce(stored.email_template_id, '')
+    where stored.activity_type = 'open'
+),
+
+emails_opened_now as (
+    select distinct changed_open_emails.campaign_key, changed_open_emails.template_key
+    from changed_open_emails
+    inner join {{ ref('base_marketo__email_opens') }} as landed
+        on changed_open_emails.campaign_key = coalesce(landed.campaign_id, '')
+            and changed_open_emails.template_key = coalesce(landed.email_template_id, '')
+    where landed.row_outcome = 'staged'
+),
+
+flipped_emails as (
+    select
+        changed_open_emails.campaign_key,
+        changed_open_emails.template_key
+    from changed_open_emails
+    left join emails_opened_before
+        on changed_open_emails.campaign_key = emails_opened_before.campaign_key
+            and changed_open_emails.template_key = emails_opened_before.template_key
+    left join emails_opened_now
+        on changed_open_emails.campaign_key = emails_opened_now.campaign_key
+            and changed_open_emails.template_key = emails_opened_now.template_key
+    where (emails_opened_before.campaign_key is null)
+        != (emails_opened_now.campaign_key is null)
+),
+
+groups_to_judge as (
+    select marketo_lead_id, campaign_key, template_key from changed_groups
+
+    union
+
+    select
+        landed.marketo_lead_id,
+        flipped_emails.campaign_key,
+        flipped_emails.template_key
+    from {{ ref('base_marketo__email_clicks') }} as landed
+    inner join flipped_emails
+        on coalesce(landed.campaign_id, '') = flipped_emails.campaign_key
+            and coalesce(landed.email_template_id, '') = flipped_emails.template_key
+    where landed.row_outcome = 'staged'
+),
+
+{% endif -%}
 email_opens as (
     select
         email_open_id,
@@ -31,9 +250,10 @@ email_opens as (
         email_template_id,
         user_agent,
         is_vendor_flagged_bot,
-        opened_at
-    from {{ ref('base_marketo__email_opens') }}
-    where row_outcome = 'staged'
+        opened_at,
+        _mqx_file
+    from {{ ref('base_marketo__email_opens') }} as input_rows
+    where row_outcome = 'staged'{{ only_groups_to_judge }}
 ),
 
 email_clicks as (
@@ -45,9 +265,10 @@ email_clicks as (
         link_url,
         user_agent,
         is_vendor_flagged_bot,
-        clicked_at
-    from {{ ref('base_marketo__email_clicks') }}
-    where row_outcome = 'staged'
+        clicked_at,
+        _mqx_file
+    from {{ ref('base_marketo__email_clicks') }} as input_rows
+    where row_outcome = 'staged'{{ only_groups_to_judge }}
 ),
 
 email_deliveries as (
@@ -56,8 +277,18 @@ email_deliveries as (
         marketo_lead_id,
         campaign_id,
         email_template_id,
-        delivered_at
-    from {{ ref('base_marketo__email_deliveries') }}
+        delivered_at,
+        _mqx_file
+    from {{ ref('base_marketo__email_deliveries') }} as input_rows
+    where row_outcome = 'staged'{{ only_groups_to_judge }}
+),
+
+-- Whether anyone opened an email reads every staged open, not only the judged groups'.
+all_email_opens as (
+    select
+        campaign_id,
+        email_template_id
+    from {{ ref('base_marketo__email_opens') }}
     where row_outcome = 'staged'
 ),
 
@@ -124,7 +355,8 @@ events as (
         coalesce(is_vendor_flagged_bot, false) as is_vendor_flagged,
         false as is_all_links_at_once,
         1 as event_order,
-        opened_at as occurred_at
+        opened_at as occurred_at,
+        _mqx_file
     from email_opens
 
     union all
@@ -140,7 +372,8 @@ events as (
         coalesce(email_clicks.is_vendor_flagged_bot, false) as is_vendor_flagged,
         link_bursts.event_id is not null as is_all_links_at_once,
         2 as event_order,
-        email_clicks.clicked_at as occurred_at
+        email_clicks.clicked_at as occurred_at,
+        email_clicks._mqx_file
     from email_clicks
     left join link_bursts on email_clicks.email_click_id = link_bursts.event_id
 
@@ -157,7 +390,8 @@ events as (
         false as is_vendor_flagged,
         false as is_all_links_at_once,
         0 as event_order,
-        delivered_at as occurred_at
+        delivered_at as occurred_at,
+        _mqx_file
     from email_deliveries
 ),
 
@@ -202,7 +436,11 @@ neighbours as (
         ) as last_open_ms,
         min(case when activity_type = 'delivery' then occurred_ms end) over (
             partition by marketo_lead_id, campaign_key, template_key
-        ) as first_delivered_ms
+        ) as first_delivered_ms,
+        -- bookkeeping for incremental runs (see the top)
+        max(case when activity_type = 'delivery' then _mqx_file end) over (
+            partition by marketo_lead_id, campaign_key, template_key
+        ) as _mqx_delivery_file
     from timed
 ),
 
@@ -229,7 +467,7 @@ emails_with_opens as (
     select distinct
         coalesce(campaign_id, '') as campaign_key,
         coalesce(email_template_id, '') as template_key
-    from email_opens
+    from all_email_opens
 ),
 
 rules as (
@@ -268,7 +506,9 @@ rules as (
             or coalesce(activities.occurred_ms < activities.first_delivered_ms, false)
         ) as is_click_without_open,
         activities.delivered_at,
-        activities.occurred_at
+        activities.occurred_at,
+        activities._mqx_file,
+        activities._mqx_delivery_file
     from activities
     left join bot_user_agent_kinds
         on activities.user_agent = bot_user_agent_kinds.user_agent
@@ -320,7 +560,9 @@ final as (
         is_all_links_at_once,
         is_click_without_open,
         delivered_at,
-        occurred_at
+        occurred_at,
+        _mqx_file,
+        _mqx_delivery_file
     from fired
 )
 
