@@ -3,11 +3,12 @@
 The small world is built without its last three days of events (held back with
 mqx.world.holdback); then those days land as new part files, together with connector
 re-syncs of rows stored by the first build (a Salesforce task soft-deleted later, a
-Segment page view delivered again with a changed title), and the incremental `dbt build`
-runs while a BI reader process loops over the published marts (it must never fail or
-see a mix, and must see the build before and after). A full-refresh build over the same
-files into another warehouse must give the same content in every table of the staging,
-intermediate and marts schemas.
+Segment page view delivered again with a changed title, Marketo clicks moved to another
+lead, opens whose later copy is set aside, deliveries moved an hour earlier), and the
+incremental `dbt build` runs while a BI reader process loops over the published marts (it
+must never fail or see a mix, and must see the build before and after). A full-refresh
+build over the same files into another warehouse must give the same content in every
+table of the staging, intermediate and marts schemas.
 """
 
 from __future__ import annotations
@@ -52,6 +53,40 @@ def _add_resyncs(raw_root, held_root) -> None:
             "select * replace ('Pricing (re-sent)' as title, '2026-11-16 07:00:00' as received_at)"
             " from read_parquet('{parts}') where path like '/pricing%' order by id limit 3"
         ),
+        # Marketo clicks re-attributed to another lead later, each taken out of a burst of
+        # clicks on one email (so the verdicts of the clicks left behind change too)
+        ("marketo", "activity_click_email"): (
+            "select * replace ((select max(lead_id) from read_parquet('{parts}')) as lead_id,"
+            " '2026-11-16 08:00:00.000' as _fivetran_synced)"
+            " from read_parquet('{parts}') as click where exists ("
+            " select 1 from read_parquet('{parts}') as other"
+            " where other.lead_id = click.lead_id and other.id != click.id"
+            " and other.email_template_id = click.email_template_id"
+            " and abs(epoch(try_cast(other.activity_date as timestamp))"
+            " - epoch(try_cast(click.activity_date as timestamp))) <= 1)"
+            " order by id limit 2"
+        ),
+        # Marketo opens whose later copy has a broken date: set aside, they lose their verdict
+        ("marketo", "activity_open_email"): (
+            "select * replace ('n/a' as activity_date,"
+            " '2026-11-16 08:00:00.000' as _fivetran_synced)"
+            " from read_parquet('{parts}') order by id limit 2"
+        ),
+        # Marketo deliveries re-synced an hour earlier, each right before an open of that
+        # email by that lead (which then is no longer soon after a delivery)
+        ("marketo", "activity_email_delivered"): (
+            "select * replace (strftime(try_cast(activity_date as timestamp) - interval 1 hour,"
+            " '%Y-%m-%d %H:%M:%S.%g') as activity_date,"
+            " '2026-11-16 08:00:00.000' as _fivetran_synced)"
+            " from read_parquet('{parts}') as delivery where exists ("
+            " select 1 from read_parquet('{raw}/marketo/activity_open_email/part-0*.parquet')"
+            " as opened where opened.lead_id = delivery.lead_id"
+            " and opened.email_template_id = delivery.email_template_id"
+            " and try_cast(opened.activity_date as timestamp)"
+            " between try_cast(delivery.activity_date as timestamp)"
+            " and try_cast(delivery.activity_date as timestamp) + interval 30 second)"
+            " order by id limit 2"
+        ),
     }
     for (source, table), select in resyncs.items():
         held = held_root / source / table / holdback.HELD_PART
@@ -59,7 +94,7 @@ def _add_resyncs(raw_root, held_root) -> None:
         merged = held.with_suffix(".tmp")
         con.execute(
             f"copy (select * from read_parquet('{held}') union all by name "
-            f"({select.format(parts=parts)})) to '{merged}' (format parquet)"
+            f"({select.format(parts=parts, raw=raw_root)})) to '{merged}' (format parquet)"
         )
         added = con.execute(
             f"select count(*) - (select count(*) from read_parquet('{held}')) "
@@ -165,6 +200,33 @@ def test_bi_reader_never_failed_during_the_daily_build(incremental_and_full):
     assert reader_saw["iterations"] > 20, reader_saw
     # it read the build before and, once published, the build after; never anything else
     assert set(reader_saw["seen"]) == set(publish_ids), (reader_saw["seen"], publish_ids)
+
+
+def test_marketo_resyncs_moved_and_removed_verdicts(incremental_and_full):
+    incremental, _, _, _, _ = incremental_and_full
+    # the opens whose later copy is set aside lost their verdicts
+    opens_set_aside = incremental.scalar(
+        "select count(distinct email_open_id) from staging.base_marketo__email_opens "
+        "where row_outcome = 'set_aside' and raw_activity_date = 'n/a' "
+        "and _mqx_file like '%part-99999%' and email_open_id not in ("
+        "select email_activity_id from staging.base_marketo__email_bot_verdicts "
+        "where activity_type = 'open')"
+    )
+    # the moved clicks are judged under their new lead
+    clicks_moved = incremental.scalar(
+        "select count(*) from staging.base_marketo__email_clicks as click "
+        "inner join staging.base_marketo__email_bot_verdicts as verdict "
+        "on verdict.activity_type = 'click' and verdict.email_activity_id = click.email_click_id "
+        "and verdict.marketo_lead_id = click.marketo_lead_id "
+        "where click.row_outcome = 'staged' and click._mqx_file like '%part-99999%' "
+        "and click.fivetran_synced_at = timestamp '2026-11-16 08:00:00'"
+    )
+    deliveries_moved = incremental.scalar(
+        "select count(*) from staging.base_marketo__email_deliveries "
+        "where row_outcome = 'staged' and _mqx_file like '%part-99999%' "
+        "and fivetran_synced_at = timestamp '2026-11-16 08:00:00'"
+    )
+    assert (opens_set_aside, clicks_moved, deliveries_moved) == (2, 2, 2)
 
 
 FEATURES = "intermediate.int_unit_signal_features_weekly"
