@@ -12,9 +12,10 @@
 -- open at or before), so ties among events of one kind need no order, and sorting on a
 -- string id as well cost twice the time of the whole window.
 --
--- Incremental on DuckDB (a table elsewhere, like the event base models): a verdict
--- depends only on its group, the lead's opens, clicks and deliveries of one email, except
--- click_without_open, which also asks whether anyone opened the email at all. So a run
+-- Stored, not a view (three staging models and the audit read it): incremental on DuckDB,
+-- a table elsewhere, like the event base models. A verdict depends only on its group,
+-- the lead's opens, clicks and deliveries of one email, except click_without_open, which
+-- also asks whether anyone opened the email at all. So a run
 -- judges again only the groups that an input row from a file the stored verdicts have not
 -- accounted for touches: every row (any outcome) sharing an id with such a row, which
 -- covers an event's old group when a re-sync moved it or made it a duplicate; plus every
