@@ -54,20 +54,39 @@ def _add_resyncs(raw_root, held_root) -> None:
             " from read_parquet('{parts}') where path like '/pricing%' order by id limit 3"
         ),
         # Marketo clicks re-attributed to another lead later, each taken out of a burst of
-        # clicks on one email (so the verdicts of the clicks left behind change too)
+        # clicks on one email, one per burst (so the verdicts of the clicks left behind in
+        # the old group change too)
         ("marketo", "activity_click_email"): (
             "select * replace ((select max(lead_id) from read_parquet('{parts}')) as lead_id,"
             " '2026-11-16 08:00:00.000' as _fivetran_synced)"
             " from read_parquet('{parts}') as click where exists ("
             " select 1 from read_parquet('{parts}') as other"
-            " where other.lead_id = click.lead_id and other.id != click.id"
+            " where other.lead_id = click.lead_id and other.id < click.id"
             " and other.email_template_id = click.email_template_id"
             " and abs(epoch(try_cast(other.activity_date as timestamp))"
             " - epoch(try_cast(click.activity_date as timestamp))) <= 1)"
+            " qualify row_number() over (partition by lead_id, email_template_id order by id) = 1"
+            " order by id limit 2"
+        ),
+        # Marketo opens re-attributed to another lead later, each the only open of its
+        # email by its lead before a click (which then is a click without an open)
+        ("marketo", "activity_open_email", "moved"): (
+            "select * replace ((select max(lead_id) from read_parquet('{parts}')) as lead_id,"
+            " '2026-11-16 08:00:00.000' as _fivetran_synced)"
+            " from read_parquet('{parts}') as opened where exists ("
+            " select 1 from read_parquet('{raw}/marketo/activity_click_email/part-0*.parquet')"
+            " as click where click.lead_id = opened.lead_id"
+            " and click.email_template_id = opened.email_template_id"
+            " and try_cast(click.activity_date as timestamp)"
+            " between try_cast(opened.activity_date as timestamp)"
+            " and try_cast(opened.activity_date as timestamp) + interval 1 day)"
+            " and not exists (select 1 from read_parquet('{parts}') as other"
+            " where other.lead_id = opened.lead_id and other.id != opened.id"
+            " and other.email_template_id = opened.email_template_id)"
             " order by id limit 2"
         ),
         # Marketo opens whose later copy has a broken date: set aside, they lose their verdict
-        ("marketo", "activity_open_email"): (
+        ("marketo", "activity_open_email", "set aside"): (
             "select * replace ('n/a' as activity_date,"
             " '2026-11-16 08:00:00.000' as _fivetran_synced)"
             " from read_parquet('{parts}') order by id limit 2"
@@ -88,7 +107,7 @@ def _add_resyncs(raw_root, held_root) -> None:
             " order by id limit 2"
         ),
     }
-    for (source, table), select in resyncs.items():
+    for (source, table, *_), select in resyncs.items():
         held = held_root / source / table / holdback.HELD_PART
         parts = raw_root / source / table / "part-0*.parquet"
         merged = held.with_suffix(".tmp")
@@ -221,12 +240,20 @@ def test_marketo_resyncs_moved_and_removed_verdicts(incremental_and_full):
         "where click.row_outcome = 'staged' and click._mqx_file like '%part-99999%' "
         "and click.fivetran_synced_at = timestamp '2026-11-16 08:00:00'"
     )
+    opens_moved = incremental.scalar(
+        "select count(*) from staging.base_marketo__email_opens as opened "
+        "inner join staging.base_marketo__email_bot_verdicts as verdict "
+        "on verdict.activity_type = 'open' and verdict.email_activity_id = opened.email_open_id "
+        "and verdict.marketo_lead_id = opened.marketo_lead_id "
+        "where opened.row_outcome = 'staged' and opened._mqx_file like '%part-99999%' "
+        "and opened.fivetran_synced_at = timestamp '2026-11-16 08:00:00'"
+    )
     deliveries_moved = incremental.scalar(
         "select count(*) from staging.base_marketo__email_deliveries "
         "where row_outcome = 'staged' and _mqx_file like '%part-99999%' "
         "and fivetran_synced_at = timestamp '2026-11-16 08:00:00'"
     )
-    assert (opens_set_aside, clicks_moved, deliveries_moved) == (2, 2, 2)
+    assert (opens_set_aside, opens_moved, clicks_moved, deliveries_moved) == (2, 2, 2, 2)
 
 
 FEATURES = "intermediate.int_unit_signal_features_weekly"
