@@ -84,16 +84,14 @@
 {%- set epoch = "cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
 {%- set incremental = this is not none and is_incremental() %}
 
-{#- On incremental runs, the staged rows judged: those of the groups to judge again. -#}
+{#- On incremental runs, the staged rows judged: those of the groups to judge again (a
+    join: groups_to_judge is distinct, and an `exists` here cost a grouping of every row). -#}
 {%- set only_groups_to_judge -%}
     {%- if incremental %}
-        and exists (
-            select 1
-            from groups_to_judge
-            where groups_to_judge.marketo_lead_id = input_rows.marketo_lead_id
-                and groups_to_judge.campaign_key = coalesce(input_rows.campaign_id, '')
-                and groups_to_judge.template_key = coalesce(input_rows.email_template_id, '')
-        )
+    inner join groups_to_judge
+        on input_rows.marketo_lead_id = groups_to_judge.marketo_lead_id
+            and coalesce(input_rows.campaign_id, '') = groups_to_judge.campaign_key
+            and coalesce(input_rows.email_template_id, '') = groups_to_judge.template_key
     {%- endif %}
 {%- endset %}
 
@@ -262,43 +260,46 @@ groups_to_judge as (
 {% endif -%}
 email_opens as (
     select
-        email_open_id,
-        marketo_lead_id,
-        campaign_id,
-        email_template_id,
-        user_agent,
-        is_vendor_flagged_bot,
-        opened_at,
-        _mqx_file
+        input_rows.email_open_id,
+        input_rows.marketo_lead_id,
+        input_rows.campaign_id,
+        input_rows.email_template_id,
+        input_rows.user_agent,
+        input_rows.is_vendor_flagged_bot,
+        input_rows.opened_at,
+        input_rows._mqx_file
     from {{ ref('base_marketo__email_opens') }} as input_rows
-    where row_outcome = 'staged'{{ only_groups_to_judge }}
+    {{- only_groups_to_judge }}
+    where input_rows.row_outcome = 'staged'
 ),
 
 email_clicks as (
     select
-        email_click_id,
-        marketo_lead_id,
-        campaign_id,
-        email_template_id,
-        link_url,
-        user_agent,
-        is_vendor_flagged_bot,
-        clicked_at,
-        _mqx_file
+        input_rows.email_click_id,
+        input_rows.marketo_lead_id,
+        input_rows.campaign_id,
+        input_rows.email_template_id,
+        input_rows.link_url,
+        input_rows.user_agent,
+        input_rows.is_vendor_flagged_bot,
+        input_rows.clicked_at,
+        input_rows._mqx_file
     from {{ ref('base_marketo__email_clicks') }} as input_rows
-    where row_outcome = 'staged'{{ only_groups_to_judge }}
+    {{- only_groups_to_judge }}
+    where input_rows.row_outcome = 'staged'
 ),
 
 email_deliveries as (
     select
-        email_delivery_id,
-        marketo_lead_id,
-        campaign_id,
-        email_template_id,
-        delivered_at,
-        _mqx_file
+        input_rows.email_delivery_id,
+        input_rows.marketo_lead_id,
+        input_rows.campaign_id,
+        input_rows.email_template_id,
+        input_rows.delivered_at,
+        input_rows._mqx_file
     from {{ ref('base_marketo__email_deliveries') }} as input_rows
-    where row_outcome = 'staged'{{ only_groups_to_judge }}
+    {{- only_groups_to_judge }}
+    where input_rows.row_outcome = 'staged'
 ),
 
 -- Whether anyone opened an email reads every staged open, not only the judged groups'.
