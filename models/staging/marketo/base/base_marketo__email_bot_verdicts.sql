@@ -83,6 +83,12 @@
 {%- set open_window_ms = (var('bot_click_open_window_days') | float * 86400000) | int -%}
 {%- set epoch = "cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
 {%- set incremental = this is not none and is_incremental() %}
+{#- the inputs whose new files name the groups to judge again: (kind, model, id column) -#}
+{%- set inputs = [
+    ('open', 'base_marketo__email_opens', 'email_open_id'),
+    ('click', 'base_marketo__email_clicks', 'email_click_id'),
+    ('delivery', 'base_marketo__email_deliveries', 'email_delivery_id'),
+] %}
 
 {#- On incremental runs, the staged rows judged: those of the groups to judge again (a
     join: groups_to_judge is distinct, and an `exists` here cost a grouping of every row). -#}
@@ -110,63 +116,33 @@ stored_marks as (
 
 accounted_through as (
     select
-        case
-            when exists (
-                select 1 from {{ ref('base_marketo__email_opens') }} as landed
-                where landed._mqx_file = stored_marks.open_file
-            ) then stored_marks.open_file
-        end as open_file,
-        case
-            when exists (
-                select 1 from {{ ref('base_marketo__email_clicks') }} as landed
-                where landed._mqx_file = stored_marks.click_file
-            ) then stored_marks.click_file
-        end as click_file,
-        case
-            when exists (
-                select 1 from {{ ref('base_marketo__email_deliveries') }} as landed
-                where landed._mqx_file = stored_marks.delivery_file
-            ) then stored_marks.delivery_file
-        end as delivery_file
+        {% for kind, model, id_column in inputs %}
+            case
+                when exists (
+                    select 1 from {{ ref(model) }} as landed
+                    where landed._mqx_file = stored_marks.{{ kind }}_file
+                ) then stored_marks.{{ kind }}_file
+            end as {{ kind }}_file{% if not loop.last %},{% endif %}
+        {% endfor %}
     from stored_marks
 ),
 
 -- Ids with a row from a file not accounted for. Every row carrying such an id changed or
 -- was resolved again (staged, duplicate or set aside), so all of them name groups to
 -- judge: the group an event is in now and the one it was in before a re-sync moved it.
-new_open_ids as (
-    select landed.email_open_id
-    from {{ ref('base_marketo__email_opens') }} as landed
-    cross join accounted_through
-    where landed.email_open_id is not null
-        and (
-            accounted_through.open_file is null
-            or landed._mqx_file > accounted_through.open_file
-        )
-),
+{% for kind, model, id_column in inputs %}
+    new_{{ kind }}_ids as (
+        select landed.{{ id_column }}
+        from {{ ref(model) }} as landed
+        cross join accounted_through
+        where landed.{{ id_column }} is not null
+            and (
+                accounted_through.{{ kind }}_file is null
+                or landed._mqx_file > accounted_through.{{ kind }}_file
+            )
+    ),
 
-new_click_ids as (
-    select landed.email_click_id
-    from {{ ref('base_marketo__email_clicks') }} as landed
-    cross join accounted_through
-    where landed.email_click_id is not null
-        and (
-            accounted_through.click_file is null
-            or landed._mqx_file > accounted_through.click_file
-        )
-),
-
-new_delivery_ids as (
-    select landed.email_delivery_id
-    from {{ ref('base_marketo__email_deliveries') }} as landed
-    cross join accounted_through
-    where landed.email_delivery_id is not null
-        and (
-            accounted_through.delivery_file is null
-            or landed._mqx_file > accounted_through.delivery_file
-        )
-),
-
+{% endfor %}
 changed_opens as (
     select
         marketo_lead_id,
