@@ -8,9 +8,9 @@
     is not picked up: run with --full-refresh after replacing landed files.
 -#}
 
-{#- The materialization of the event-grain base_ models (and of the weekly signal
-    features): incremental where the landing records which file each row came from
-    (DuckDB), a plain table elsewhere. -#}
+{#- The materialization of the incremental models (the event-grain base_ models, the bot
+    verdicts, the weekly signal features): incremental where the landing records which
+    file each row came from (DuckDB), a plain table elsewhere. -#}
 {% macro mqx_event_materialization() %}
     {{ return('incremental' if target.type == 'duckdb' else 'table') }}
 {% endmacro %}
