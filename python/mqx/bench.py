@@ -6,7 +6,8 @@ For each size the bench
 
 1. generates a world in-process with :mod:`mqx.world` (timed);
 2. holds back the world's last day of events (:mod:`mqx.world.holdback`);
-3. runs ``dbt build`` on a fresh DuckDB file (wall time and peak RSS);
+3. runs ``dbt build`` (the production build of ``make build``: no unit tests) on a
+   fresh DuckDB file (wall time and peak RSS);
 4. runs ``dbt run --full-refresh`` (models only, no seeds or tests) on the same
    warehouse (wall time);
 5. lands the held day as new files and runs ``dbt build`` again: the incremental run
@@ -43,6 +44,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 SIZES: dict[str, int] = {"S": 2_000, "M": 50_000, "L": 200_000}
 LOWER_BOUND_THREADS = 2
+# the production build, as the Makefile's DBT_BUILD: unit tests run in `make test`
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
 RSS_METHOD = (
     "getrusage(RUSAGE_CHILDREN).ru_maxrss in a fresh python -c wrapper per dbt command: "
     "high-water RSS of the largest process in dbt's tree"
@@ -587,7 +590,7 @@ def bench_size(
     progress(f"{name}: held back the last day, {held_rows:,} event rows, to land later")
 
     progress(f"{name}: dbt build (fresh warehouse {duckdb_path})")
-    build = run_dbt(dbt, ["build"], size_dir, env, progress, f"{name}: dbt build")
+    build = run_dbt(dbt, BUILD, size_dir, env, progress, f"{name}: dbt build")
     progress(
         f"{name}: dbt build done in {build['seconds']:.1f} s, "
         f"peak RSS {build['peak_rss_mb'] or 0:.0f} MB"
@@ -599,7 +602,7 @@ def bench_size(
 
     holdback.land(held_root, raw_root)
     progress(f"{name}: landed the held day; incremental dbt build")
-    incremental = run_dbt(dbt, ["build"], size_dir, env, progress, f"{name}: incremental")
+    incremental = run_dbt(dbt, BUILD, size_dir, env, progress, f"{name}: incremental")
     progress(f"{name}: incremental dbt build done in {incremental['seconds']:.1f} s")
 
     progress(f"{name}: lower bound query ({LOWER_BOUND_THREADS} threads)")
