@@ -75,8 +75,9 @@
 {% endmacro %}
 
 
-{#- A personal column of marts.people: the value when var mqx_expose_personal_data is
-    true, else a typed NULL (the column stays, so the mart keeps one contract). -#}
+{#- A personal value (marts.people's email and names, a meeting's subject): the value
+    when var mqx_expose_personal_data is true, else a typed NULL (the column stays, so the
+    mart keeps one contract). -#}
 {% macro mqx_personal_data(expression) %}
     {%- if var('mqx_expose_personal_data', false) | string | lower in ('true', '1', 'yes') -%}
         {{ expression }}

@@ -25,7 +25,9 @@ from dbt_harness import Build, run_dbt
 
 DEMO_SALT = "mqx-demo-salt-not-secret"  # macros/privacy/mqx_privacy.sql, documented there
 TEST_SALT = "pytest salt with a ' quote"  # the quote checks the salt is escaped in SQL
-PERSONAL_COLUMNS = {"people.email", "people.first_name", "people.last_name"}
+# the mart columns that hold personal data when var mqx_expose_personal_data is true (the
+# world writes the person's name into about a third of meeting subjects)
+PERSONAL_COLUMNS = {"people.email", "people.first_name", "people.last_name", "signals.detail"}
 SALT_WARNING = "MQX_PERSON_KEY_SALT is not set"
 NOBODY_EMAIL = "nobody@example.invalid"
 

@@ -194,7 +194,8 @@ meetings as (
         -- the person's (live) account; an event's own account may be soft-deleted
         cast(null as {{ dbt.type_string() }}) as account_id,
         'meeting' as match_key,
-        events.subject as detail,
+        -- a meeting's subject often names the person: NULL unless personal data is exposed
+        {{ mqx_personal_data('events.subject') }} as detail,
         cast(null as integer) as score,
         coalesce(events.started_at, events.created_at) as occurred_at
     from {{ ref('stg_salesforce__events') }} as events
