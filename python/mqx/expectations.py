@@ -725,6 +725,119 @@ def mart_suites(settings: Settings) -> list[Suite]:
         ],
         key="rejection_feedback_id",
     )
+    entries = _mart(
+        "tier_entries",
+        [
+            unique_together(
+                ("unit_type", "unit_id", "tier", "spell_start_date"),
+                "A unit enters a tier once per unbroken run of weeks in it.",
+            ),
+            _tier_in_playbooks(settings),
+            between("weeks_in_tier", "An entry spans at least one weekly date.", min_value=1),
+            at_least("spell_end_date", "spell_start_date", "A run in a tier ends after it starts."),
+            *(
+                at_least(
+                    outcome,
+                    "tier_entered_at",
+                    f"{what} counted for an entry is at or after the entry.",
+                )
+                for outcome, what in (
+                    ("first_touch_at", "The first touch"),
+                    ("first_meeting_at", "The first meeting"),
+                    ("first_opportunity_at", "The first opportunity"),
+                )
+            ),
+            at_least(
+                "opportunities_within_window",
+                "won_within_window",
+                "Won opportunities are among the entry's opportunities.",
+            ),
+            in_set(
+                "has_opportunity_within_window",
+                [True],
+                "An entry won within the window had an opportunity within it.",
+                where=(("is_won_within_window", "==", True),),
+            ),
+        ],
+        key="tier_entry_id",
+    )
+    transitions = _mart(
+        "tier_transitions",
+        [
+            unique_together(
+                ("unit_type", "unit_id", "transition_date"),
+                "A unit changes tier at most once per as-of date.",
+            ),
+            pairs_in(
+                "from_tier",
+                "to_tier",
+                [(a, b) for a in settings.tiers for b in settings.tiers if a != b],
+                "A transition moves between two different configured tiers.",
+            ),
+            in_set(
+                "from_tier",
+                [NONE],
+                "Before the first as-of date every unit is taken to be in tier none.",
+                where=(("is_history_start", "==", True),),
+            ),
+        ],
+        key="tier_transition_id",
+    )
+    sla_by_owner = _mart(
+        "sla_compliance_by_owner",
+        [
+            unique_together(("tier", "owner_id"), "One row per tier and owner."),
+            in_set("tier", routed, "Only tiers with an SLA in seed playbooks are measured."),
+            _sla_pairs(settings),
+            same(
+                "entries",
+                "entries_met_breached_or_open",
+                "Every entry is met, breached or still open.",
+            ),
+            probability("share_within_sla", "The share of entries touched within the SLA"),
+        ],
+        key="sla_owner_id",
+        extra_sql=(
+            ",\n    mart.entries_met + mart.entries_breached + mart.entries_open"
+            " as entries_met_breached_or_open"
+        ),
+    )
+    legacy_summary = _mart(
+        "legacy_mql_summary",
+        [
+            unique_together(("view_name", "group_value"), "One row per view and group."),
+            in_set(
+                "view_name",
+                ["run_date_category", "tier_at_first_mql"],
+                "The summary has two views: run_date_category and tier_at_first_mql.",
+            ),
+            in_set(
+                "group_value",
+                settings.tiers,
+                "tier_at_first_mql groups by the configured tiers.",
+                where=(("view_name", "==", "tier_at_first_mql"),),
+            ),
+            not_in_set(
+                "group_value",
+                [LEGACY_NOT_MQL],
+                "run_date_category counts only legacy MQLs.",
+                where=(("view_name", "==", "run_date_category"),),
+            ),
+            probability("noise_share", "The noise share of the points"),
+            probability("conversion_rate", "A conversion rate"),
+            at_least(
+                "people",
+                "people_window_complete",
+                "People whose window has elapsed are among the group.",
+            ),
+            at_least(
+                "people_window_complete",
+                "people_converted",
+                "Converted people are among those whose window has elapsed.",
+            ),
+        ],
+        key="legacy_mql_summary_id",
+    )
     tier_marts = [tier_mart_suite(settings, tier) for tier in TIER_MARTS]
     return [
         tier_assignments,
@@ -740,6 +853,10 @@ def mart_suites(settings: Settings) -> list[Suite]:
         legacy,
         history,
         rejection,
+        entries,
+        transitions,
+        sla_by_owner,
+        legacy_summary,
     ]
 
 

@@ -32,6 +32,10 @@ PUBLIC_MARTS = (
     "legacy_mql_audit",
     "tier_history",
     "rejection_feedback",
+    "tier_entries",
+    "tier_transitions",
+    "sla_compliance_by_owner",
+    "legacy_mql_summary",
 )
 
 
@@ -156,6 +160,63 @@ def test_tampered_warehouse_fails_naming_mart_column_and_row(small_world_build, 
     tampered = (unsure, doubled, promoted, demoted)
     stray = [line for line in failures if not any(unit in line for unit in tampered)]
     assert not stray, "failures on untouched rows:\n" + "\n".join(stray)
+
+
+def test_outcome_marts_fail_naming_the_tampered_rows(small_world_build, tmp_path, capsys):
+    """One broken rule in each of tier_entries, tier_transitions, sla_compliance_by_owner
+    and legacy_mql_summary: each fails, naming the row, and nothing else does."""
+    copy = _copy(small_world_build, tmp_path)
+    with duckdb.connect(str(copy)) as con:
+        touched = _first(
+            con,
+            "select min(tier_entry_id) from marts.tier_entries where first_touch_at is not null",
+        )
+        con.execute(
+            "update marts.tier_entries set first_touch_at = tier_entered_at - interval 1 day "
+            "where tier_entry_id = ?",
+            [touched],
+        )
+        unchanged = _first(
+            con,
+            "select min(tier_transition_id) from marts.tier_transitions where not is_history_start",
+        )
+        con.execute(
+            "update marts.tier_transitions set to_tier = from_tier where tier_transition_id = ?",
+            [unchanged],
+        )
+        lost = _first(con, "select min(sla_owner_id) from marts.sla_compliance_by_owner")
+        con.execute(
+            "update marts.sla_compliance_by_owner set entries = entries + 1 where sla_owner_id = ?",
+            [lost],
+        )
+        converted = _first(
+            con,
+            "select min(legacy_mql_summary_id) from marts.legacy_mql_summary "
+            "where view_name = 'tier_at_first_mql'",
+        )
+        con.execute(
+            "update marts.legacy_mql_summary set people_converted = people_window_complete + 1 "
+            "where legacy_mql_summary_id = ?",
+            [converted],
+        )
+
+    code = expectations.main(["--duckdb", str(copy)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    failures = [line for line in err.splitlines() if line.startswith("  - ")]
+    expected = {
+        touched: "marts.tier_entries: column first_touch_at, tier_entered_at:",
+        unchanged: "marts.tier_transitions: column from_tier, to_tier:",
+        lost: "marts.sla_compliance_by_owner: column entries, entries_met_breached_or_open:",
+        converted: "marts.legacy_mql_summary: column people_window_complete, people_converted:",
+    }
+    for row, names in expected.items():
+        assert any(names in line and row in line for line in failures), (
+            f"no failure naming {names!r} and row {row!r} in:\n{err}"
+        )
+    assert len(failures) == len(expected), "failures on untouched rules:\n" + "\n".join(failures)
+    for mart in ("tier_entries", "tier_transitions", "sla_compliance_by_owner"):
+        assert f"FAIL  marts.{mart}" in out
 
 
 def test_rules_follow_the_configuration(small_world_build, tmp_path):
