@@ -19,37 +19,48 @@ coefficients as (
         feature_mean,
         feature_scale
     from {{ ref('int_propensity_coefficients') }}
-    where feature_name != '__intercept__'
+    -- the model's features (a stored coefficient of another name explains nothing here)
+    where feature_name in (
+        {% for feature in features %}
+            '{{ feature }}'{% if not loop.last %},{% endif %}
+        {% endfor %}
+    )
 ),
 
 unpivoted as (
-    {% for feature in features %}
-        select
-            unit_week_id,
-            unit_type,
-            is_run_date,
-            '{{ feature }}' as feature_name,
-            cast(coalesce({{ feature }}, 0) as double) as feature_value
-        from features
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    -- one row per unit-week and model feature: the features joined to their unit type's
+    -- coefficients, each row picking its feature's value. One scan of the features, so a
+    -- filter on the view (is_run_date in its tests) reaches the table; a union of one
+    -- select per feature kept the filter above the union and read every week (12.8 s
+    -- against 0.4 s for the not_null test at 50,000 accounts).
+    select
+        features.unit_week_id,
+        features.unit_type,
+        features.is_run_date,
+        coefficients.feature_name,
+        cast(coalesce(case coefficients.feature_name
+            {% for feature in features %}
+                when '{{ feature }}' then features.{{ feature }}
+            {% endfor %}
+        end, 0) as double) as feature_value,
+        coefficients.coefficient,
+        coefficients.feature_mean,
+        coefficients.feature_scale
+    from features
+    inner join coefficients on features.unit_type = coefficients.unit_type
 ),
 
 final as (
     select
-        unpivoted.unit_week_id || ':' || unpivoted.feature_name as contribution_id,
-        unpivoted.unit_week_id,
-        unpivoted.unit_type,
-        unpivoted.is_run_date,
-        unpivoted.feature_name,
-        unpivoted.feature_value,
-        coefficients.coefficient,
-        coefficients.coefficient * (unpivoted.feature_value - coefficients.feature_mean)
-        / nullif(coefficients.feature_scale, 0) as contribution
+        unit_week_id || ':' || feature_name as contribution_id,
+        unit_week_id,
+        unit_type,
+        is_run_date,
+        feature_name,
+        feature_value,
+        coefficient,
+        coefficient * (feature_value - feature_mean) / nullif(feature_scale, 0) as contribution
     from unpivoted
-    inner join coefficients
-        on unpivoted.unit_type = coefficients.unit_type
-            and unpivoted.feature_name = coefficients.feature_name
 )
 
 select * from final
