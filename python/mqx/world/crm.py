@@ -302,8 +302,9 @@ def touches(ch: Chunk, who: np.ndarray, ts_ms: np.ndarray, kind: np.ndarray) -> 
         # reps often put the person's name in a meeting's subject (about a third here)
         subject = np.where(etype == "Meeting", "Discovery meeting", "Scheduled call").astype(object)
         named = (etype == "Meeting") & (np.arange(len(e)) % 3 == 0)
-        full_name = ppl["first_name"].astype(str) + " " + ppl["last_name"].astype(str)
-        subject[named] = "Discovery meeting with " + full_name.to_numpy(object)[who[e][named]]
+        met = ppl.iloc[who[e][named]]
+        full_name = met["first_name"].astype(str) + " " + met["last_name"].astype(str)
+        subject[named] = ("Discovery meeting with " + full_name).to_numpy(object)
         ch.add(
             "salesforce",
             "event",
