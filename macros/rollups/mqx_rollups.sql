@@ -1,14 +1,3 @@
-{#- The value of `column` `offset` rows back along `order_by` within `partition_by` (the
-    row itself when offset is 0): a weekly rollup reads the unit's earlier weeks by lag. -#}
-{% macro mqx_lag(column, offset, partition_by, order_by) %}
-    {%- if offset == 0 -%}
-        {{ column }}
-    {%- else -%}
-        lag({{ column }}, {{ offset }}) over (partition by {{ partition_by }} order by {{ order_by }})
-    {%- endif -%}
-{% endmacro %}
-
-
 {#- A fingerprint of a unit's signals dated before `cutoff` (an aggregate over the rows of
     int_unit_signals of one unit): it changes when any of them is added, removed or
     changed in a column the features read. int_unit_signal_features_weekly stores it on

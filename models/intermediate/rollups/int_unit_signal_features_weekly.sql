@@ -14,7 +14,7 @@
 -- again and the rows of dates that left the calendar, and, when a new weekly date moved
 -- the cutoff, give the kept rows their fingerprint as of the new cutoff. Each value is
 -- computed row by row in a way that does not depend on what else is computed with it
--- (see weekly_by_half_life), so the table equals a full refresh
+-- (see weekly_summed), so the table equals a full refresh
 -- (tests/python/test_incremental.py). After changing signal_lookback_days or a count's
 -- window, run with --full-refresh.
 {{ config(
@@ -35,8 +35,6 @@
 {% set recent_days = [28, lookback] | min %}
 {#- a signal counts on the first weekly as-of date after it and on last_lag more -#}
 {% set last_lag = (lookback - 1) // 7 %}
-{#- the windows below run along each unit's weeks, one time line per half-life -#}
-{% set unit_line = 'unit_key, half_life_days' %}
 {#- sums of decayed weights: (column, which signals). total_score is their sum: every
     signal is in one of them (int_signals_unified's tests accept only these five classes) -#}
 {% set decayed_sums = [
@@ -159,19 +157,20 @@ units as (
     -- is_computed: all of the unit's dates are computed (all units on a full build;
     -- on an incremental run those whose weekly rows are not stored with the fingerprint
     -- their signals have now)
-    select
-        unit_keys.*,
-        {% if incremental %}
-            stored_units.unit_id is null
-        {% else %}
-            true
-        {% endif %} as is_computed
-    from unit_keys
     {% if incremental %}
+        select
+            unit_keys.*,
+            stored_units.unit_id is null as is_computed
+        from unit_keys
         left join stored_units
             on unit_keys.unit_type = stored_units.unit_type
                 and unit_keys.unit_id = stored_units.unit_id
                 and unit_keys.stored_cutoff_fingerprint = stored_units.signals_fingerprint
+    {% else %}
+        select
+            unit_keys.*,
+            true as is_computed
+        from unit_keys
     {% endif %}
 ),
 
@@ -230,6 +229,7 @@ unit_weeks as (
         unit_key,
         half_life_days,
         week_index,
+        is_computed,
         max(account_key) as account_key,
         {% for name, condition in decayed_sums %}
             {% for part, limit in [('all', 7), ('last', lookback - 7 * last_lag)] %}
@@ -252,145 +252,85 @@ unit_weeks as (
         min(case when offset_days <= {{ lookback - 7 * last_lag }} then offset_days end)
             as offset_days__last
     from signal_weeks
-    group by unit_key, half_life_days, week_index
+    group by unit_key, half_life_days, week_index, is_computed
 ),
 
--- Every week from the unit's first signal week to the last weekly date its signals reach.
-unit_spans as (
+week_lags as (
+    select numbers.number as lag_weeks
+    from ({{ mqx_whole_numbers(2) }}) as numbers
+    where numbers.number <= {{ last_lag }}
+),
+
+-- Each week's sums count on the weekly date of that week (lag_weeks 0) and of the next
+-- last_lag ones, decayed by their distance in weeks (the last one with only the signals
+-- still inside the lookback). Each term is decayed and rounded on its own and the terms
+-- are added up exactly, so a row's value depends only on its unit's weeks, whatever else
+-- is computed with it and whatever order threads add in (an incremental run computes some
+-- units on fewer weeks than a full refresh).
+weekly_summed as (
     select
         unit_weeks.unit_key,
-        unit_weeks.half_life_days,
-        min(unit_weeks.week_index) as first_week_index,
-        least(max(unit_weeks.week_index) + {{ last_lag }}, max(weekly_grid.last_week_index))
-            as last_week_index
-    from unit_weeks
-    cross join weekly_grid
-    group by unit_weeks.unit_key, unit_weeks.half_life_days
-),
-
-week_numbers as (
-    select numbers.number - {{ last_lag }} as week_index
-    from ({{ mqx_whole_numbers(4) }}) as numbers
-    cross join weekly_grid
-    where numbers.number <= weekly_grid.last_week_index + {{ last_lag }}
-),
-
-unit_grid as (
-    select
-        unit_spans.unit_key,
-        unit_spans.half_life_days,
-        week_numbers.week_index
-    from unit_spans
-    inner join week_numbers
-        on week_numbers.week_index between unit_spans.first_week_index
-            and unit_spans.last_week_index
-),
-
-grid_weeks as (
-    select
-        unit_grid.unit_key,
-        unit_grid.half_life_days,
-        unit_grid.week_index,
-        unit_weeks.account_key,
+        unit_weeks.week_index + week_lags.lag_weeks as week_index,
+        max(unit_weeks.account_key) as account_key,
         {% for name, condition in decayed_sums %}
-            unit_weeks.{{ name }}__all,
-            unit_weeks.{{ name }}__last,
-        {% endfor %}
-        {% for name, condition, days in windowed_counts %}
-            unit_weeks.{{ name }}__all,
-            unit_weeks.{{ name }}__last,
-        {% endfor %}
-        unit_weeks.offset_days__all,
-        unit_weeks.offset_days__last
-    from unit_grid
-    left join unit_weeks
-        on unit_grid.unit_key = unit_weeks.unit_key
-            and unit_grid.half_life_days = unit_weeks.half_life_days
-            and unit_grid.week_index = unit_weeks.week_index
-),
-
-weekly_by_half_life as (
-    select
-        unit_key,
-        week_index,
-        max(account_key) over (
-            partition by {{ unit_line }} order by week_index
-            rows between {{ last_lag }} preceding and current row
-        ) as account_key,
-        {% for name, condition in decayed_sums %}
-            -- each week of the frame decayed to this date and rounded on its own, then
-            -- added up exactly: a row's value depends only on its unit's weeks, whatever
-            -- else is in the partition and whatever order threads add in (an
-            -- incremental run computes some units on fewer weeks than a full refresh)
-            cast(
-                coalesce(cast(
-                    {{ mqx_lag(name ~ '__last', last_lag, unit_line, 'week_index') }}
-                    * power(0.5, {{ 7 * last_lag }} / nullif(cast(half_life_days as double), 0))
-                    as decimal(18, 9)
-                ), 0)
-                {% for weeks_back in range(last_lag) %}
-                    + coalesce(cast(
-                        {{ mqx_lag(name ~ '__all', weeks_back, unit_line, 'week_index') }}
-                        * power(
-                            0.5, {{ 7 * weeks_back }} / nullif(cast(half_life_days as double), 0)
-                        )
-                        as decimal(18, 9)
-                    ), 0)
-                {% endfor %}
+            coalesce(sum(cast(
+                case
+                    when week_lags.lag_weeks < {{ last_lag }} then unit_weeks.{{ name }}__all
+                    else unit_weeks.{{ name }}__last
+                end
+                * power(
+                    0.5,
+                    7 * week_lags.lag_weeks / nullif(cast(unit_weeks.half_life_days as double), 0)
+                )
                 as decimal(18, 9)
-            ) as {{ name }},
+            )), 0) as {{ name }}__exact,
         {% endfor %}
         {% for name, condition, days in windowed_counts %}
             {%- set window_lag = ([days, lookback] | min - 1) // 7 %}
-            coalesce({{ mqx_lag(name ~ '__last', window_lag, unit_line, 'week_index') }}, 0)
-            {% if window_lag > 1 %}
-                + cast(coalesce(sum({{ name }}__all) over (
-                    partition by {{ unit_line }} order by week_index
-                    rows between {{ window_lag - 1 }} preceding and current row
-                ), 0) as {{ dbt.type_bigint() }})
-            {% elif window_lag == 1 %}
-                + coalesce({{ name }}__all, 0)
-            {% endif %}
-                as {{ name }},
+            cast(coalesce(sum(case
+                when week_lags.lag_weeks < {{ window_lag }} then unit_weeks.{{ name }}__all
+                when week_lags.lag_weeks = {{ window_lag }} then unit_weeks.{{ name }}__last
+            end), 0) as {{ dbt.type_bigint() }}) as {{ name }},
         {% endfor %}
-        -- the youngest signal: 7 x weeks back + its offset, the smallest over the frame
-        least(
-            {% if last_lag > 0 %}
-                coalesce(7 * week_index + min(offset_days__all - 7 * week_index) over (
-                    partition by {{ unit_line }} order by week_index
-                    rows between {{ last_lag - 1 }} preceding and current row
-                ), 99999),
-            {% endif %}
-            coalesce(
-                {{ 7 * last_lag }}
-                + {{ mqx_lag('offset_days__last', last_lag, unit_line, 'week_index') }},
-                99999
+        -- the youngest signal: 7 x weeks back + its offset in its week
+        min(case
+            when week_lags.lag_weeks < {{ last_lag }}
+                then 7 * week_lags.lag_weeks + unit_weeks.offset_days__all
+            else {{ 7 * last_lag }} + unit_weeks.offset_days__last
+        end) as days_since_last_signal
+    from unit_weeks
+    cross join week_lags
+    cross join weekly_grid
+    where unit_weeks.week_index + week_lags.lag_weeks between 0 and weekly_grid.last_week_index
+        {% if incremental %}
+            -- a unit not computed in full needs only the new dates
+            and (
+                unit_weeks.is_computed
+                or unit_weeks.week_index + week_lags.lag_weeks
+                >= weekly_grid.first_new_week_index
             )
-        ) as days_since_last_signal
-    from grid_weeks
-),
-
-weekly_summed as (
-    select
-        unit_key,
-        week_index,
-        max(account_key) as account_key,
-        {% for name, condition in decayed_sums %}
-            cast(sum({{ name }}) as double) as {{ name }},
-        {% endfor %}
-        cast(sum(intent_score) + sum(engagement_score) as double) as total_score,
-        {% for name, condition, days in windowed_counts %}
-            cast(sum({{ name }}) as {{ dbt.type_bigint() }}) as {{ name }},
-        {% endfor %}
-        nullif(min(days_since_last_signal), 99999) as days_since_last_signal
-    from weekly_by_half_life
-    where week_index >= 0
-    group by unit_key, week_index
+        {% endif %}
+    group by unit_weeks.unit_key, unit_weeks.week_index + week_lags.lag_weeks
 ),
 
 weekly_features as (
     select
-        weekly_summed.*,
+        weekly_summed.unit_key,
+        weekly_summed.week_index,
+        weekly_summed.account_key,
+        {% for name, condition in decayed_sums %}
+            cast(weekly_summed.{{ name }}__exact as double) as {{ name }},
+        {% endfor %}
+        cast(
+            {% for name, condition in decayed_sums %}
+                weekly_summed.{{ name }}__exact{% if not loop.last %} +{% endif %}
+            {% endfor %}
+            as double
+        ) as total_score,
+        {% for name, condition, days in windowed_counts %}
+            weekly_summed.{{ name }},
+        {% endfor %}
+        weekly_summed.days_since_last_signal,
         cast(
             {{ dbt.dateadd('day', '7 * weekly_summed.week_index', 'weekly_grid.first_as_of_date') }}
             as date
@@ -400,18 +340,19 @@ weekly_features as (
     where weekly_summed.signals_in_lookback > 0
 ),
 
--- The run's as-of date is not on the weekly grid: its window is read signal by signal.
+-- The run's as-of date is not on the weekly grid: its window is read signal by signal,
+-- joined on the day (a hash join; a date range made a merge join of every signal).
+run_date_window as (
+    {{ mqx_window_days('calendar_dates', lookback) }}
+),
+
 run_date_signals as (
     select
         signal_days.*,
         calendar.as_of_date,
-        {{ dbt.datediff('signal_days.signal_date', 'calendar.as_of_date', 'day') }} as age_days
+        calendar.age_days
     from signal_days
-    inner join calendar_dates as calendar
-        on signal_days.signal_date < calendar.as_of_date
-            and signal_days.signal_date >= cast({{ dbt.dateadd(
-            'day', -1 * lookback, 'calendar.as_of_date'
-        ) }} as date)
+    inner join run_date_window as calendar on signal_days.signal_date = calendar.window_date
     where calendar.is_run_date
         {% if incremental %}and (signal_days.is_computed or calendar.is_new){% endif %}
 ),
