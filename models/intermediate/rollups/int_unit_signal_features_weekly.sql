@@ -116,9 +116,9 @@ calendar_dates as (
 -- The weekly as-of dates are 7 days apart, so a signal is in the window of the first
 -- weekly date after it (week_index; offset_days 1 to 7 before it) and of the next
 -- last_lag ones while its age stays within the lookback. Signals are summed once per unit,
--- half-life and week, and each weekly date adds up its unit's last weeks with a window
--- over that time line (a decayed sum: each of the last weeks decayed by its distance
--- in weeks), instead of repeating every signal for each date of its window.
+-- half-life and week, and each weekly date adds up its unit's last weeks (weekly_summed:
+-- a decayed sum, each of the last weeks decayed by its distance in weeks), instead of
+-- repeating every signal for each date of its window.
 weekly_grid as (
     select
         min(as_of_date) as first_as_of_date,
@@ -131,7 +131,7 @@ weekly_grid as (
 ),
 
 unit_keys as (
-    -- a number per unit (the windows and joins below run on it, not on two strings),
+    -- a number per unit (the aggregates and joins below run on it, not on two strings),
     -- with the fingerprint of its signals before the last weekly date (and before the
     -- stored one, to compare)
     select
@@ -175,7 +175,7 @@ units as (
 ),
 
 account_keys as (
-    -- a number per account: the windows below carry it rather than the account's id
+    -- a number per account: the aggregates below carry it rather than the account's id
     select
         account_id,
         row_number() over (order by account_id) as account_key
@@ -234,7 +234,7 @@ unit_weeks as (
         {% for name, condition in decayed_sums %}
             {% for part, limit in [('all', 7), ('last', lookback - 7 * last_lag)] %}
                 -- exact decimals, whatever order the threads add them up in; a double
-                -- once summed (the windows below are faster on 64-bit numbers)
+                -- once summed (64-bit numbers are cheaper to carry through the lags below)
                 cast(sum(case when {{ condition }} and offset_days <= {{ limit }} then cast(
                     weight * power(0.5, offset_days / nullif(cast(half_life_days as double), 0))
                     as decimal(18, 9)
@@ -257,7 +257,7 @@ unit_weeks as (
 
 week_lags as (
     select numbers.number as lag_weeks
-    from ({{ mqx_whole_numbers(2) }}) as numbers
+    from ({{ mqx_whole_numbers(last_lag | string | length) }}) as numbers
     where numbers.number <= {{ last_lag }}
 ),
 
