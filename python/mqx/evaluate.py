@@ -9,7 +9,7 @@ and answers three questions for accounts as of the world's end:
 2. Did the tiers see the deals coming? Of the accounts that opened a New Business
    opportunity in the last weeks of the world, the share that were in a tier
    (hand_raiser, mqx or mex) on the last as-of date on or before the opportunity was
-   created, from `intermediate.int_unit_tiers_weekly` (or the `tier_estimate` of
+   created, from `marts.tier_history` (or the `tier_estimate` of
    `intermediate.int_unit_scores_weekly`).
 3. Is P(in-market) calibrated on the held-out weeks? From `marts.propensity_calibration`,
    or computed from the weekly scores and labels when that mart is absent.
@@ -39,9 +39,10 @@ from mqx.propensity import brier_score, expected_calibration_error
 # the tiers that count as "seen"; an account with units in several counts under the first
 TIERS = ("hand_raiser", "mqx", "mex")
 
-# where the tier of every unit on every as-of date lives: (relation, tier column)
+# where the tier of every unit on every as-of date lives, with the unit's account:
+# (relation, tier column)
 WEEKLY_TIERS = (
-    ("intermediate.int_unit_tiers_weekly", "tier"),
+    ("marts.tier_history", "tier"),
     ("intermediate.int_unit_scores_weekly", "tier_estimate"),
 )
 

@@ -90,7 +90,7 @@ def build_warehouse(
         )
         con.execute(
             """
-            create table intermediate.int_unit_tiers_weekly (
+            create table marts.tier_history (
                 unit_type varchar, unit_id varchar, account_id varchar, as_of_date date,
                 p_in_market double, threshold double, tier varchar
             )
@@ -102,7 +102,7 @@ def build_warehouse(
                 [unit_type, unit_id, account, as_of, label, known, p],
             )
             con.execute(
-                "insert into intermediate.int_unit_tiers_weekly values (?, ?, ?, ?, ?, 0.3, ?)",
+                "insert into marts.tier_history values (?, ?, ?, ?, ?, 0.3, ?)",
                 [unit_type, unit_id, account, as_of, p, tier],
             )
     elif scores:
@@ -231,7 +231,7 @@ def test_opportunity_coverage(tmp_path, layout):
     assert (
         result["opportunity_tiers_source"]
         == {
-            "project": "intermediate.int_unit_tiers_weekly",
+            "project": "marts.tier_history",
             "tier_estimate": "intermediate.int_unit_scores_weekly",
         }[layout]
     )
@@ -288,7 +288,7 @@ def test_missing_scores_leave_coverage_and_calibration_empty(tmp_path):
     result = run(world)
     assert result["opportunity_coverage"] is None
     assert result["ece"] is None
-    assert any("intermediate.int_unit_tiers_weekly" in note for note in result["notes"])
+    assert any("marts.tier_history" in note for note in result["notes"])
     assert any("intermediate.int_unit_scores_weekly" in note for note in result["notes"])
     assert result["lift"] == pytest.approx(0.5 / 0.3)
 

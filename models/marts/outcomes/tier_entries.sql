@@ -12,17 +12,15 @@
 {%- set window_days = var('conversion_window_days') %}
 with
 
-weekly as (
+units as (
     select
         unit_type,
         unit_id,
         account_id,
         person_id,
         owner_id,
-        segment,
-        tier,
-        as_of_date
-    from {{ ref('int_unit_tiers_weekly') }}
+        segment
+    from {{ ref('int_units_profiled') }}
 ),
 
 calendar as (
@@ -105,18 +103,17 @@ spells as (
 ),
 
 spells_described as (
-    -- who the unit was on the day it entered
+    -- who the unit is (every unit with a spell is among the profiled units)
     select
         spells.*,
-        weekly.account_id,
-        weekly.person_id,
-        weekly.owner_id,
-        weekly.segment
+        units.account_id,
+        units.person_id,
+        units.owner_id,
+        units.segment
     from spells
-    inner join weekly
-        on spells.unit_type = weekly.unit_type
-            and spells.unit_id = weekly.unit_id
-            and spells.spell_start_date = weekly.as_of_date
+    inner join units
+        on spells.unit_type = units.unit_type
+            and spells.unit_id = units.unit_id
 ),
 
 entry_times as (

@@ -6,19 +6,18 @@
 -- than none starts with exactly one transition into it.
 -- Read off the spells (int_unit_tier_spells), not the ~16M weekly rows: a tier changes
 -- only where a spell starts (from the spell that ended the week before, or none) or
--- where a spell ends and the unit is absent the next week (back to none). The weekly
--- rows are read once, on equality, for who the unit was on the day of each change.
+-- where a spell ends and the unit is absent the next week (back to none). Who the unit
+-- is (account, person, owner) comes from int_units_profiled.
 with
 
-weekly as (
+units as (
     select
         unit_type,
         unit_id,
         account_id,
         person_id,
-        owner_id,
-        as_of_date
-    from {{ ref('int_unit_tiers_weekly') }}
+        owner_id
+    from {{ ref('int_units_profiled') }}
 ),
 
 spells as (
@@ -52,8 +51,7 @@ arrivals as (
         coalesce(previous_spells.tier, 'none') as from_tier,
         spells.tier as to_tier,
         dates.previous_as_of_date is null as is_history_start,
-        spells.spell_start_date as transition_date,
-        spells.spell_start_date as described_date
+        spells.spell_start_date as transition_date
     from spells
     inner join dates on spells.spell_start_date = dates.as_of_date
     left join spells as previous_spells
@@ -70,8 +68,7 @@ departures as (
         spells.tier as from_tier,
         'none' as to_tier,
         false as is_history_start,
-        dates.next_as_of_date as transition_date,
-        spells.spell_end_date as described_date
+        dates.next_as_of_date as transition_date
     from spells
     inner join dates on spells.spell_end_date = dates.as_of_date
     left join spells as next_spells
@@ -91,23 +88,21 @@ changes as (
 ),
 
 described as (
-    -- who the unit was on its last date in the old tier (departures) or its first date
-    -- in the new one (arrivals)
+    -- who the unit is (every unit with a spell is among the profiled units)
     select
         changes.unit_type,
         changes.unit_id,
-        weekly.account_id,
-        weekly.person_id,
-        weekly.owner_id,
+        units.account_id,
+        units.person_id,
+        units.owner_id,
         changes.from_tier,
         changes.to_tier,
         changes.is_history_start,
         changes.transition_date
     from changes
-    inner join weekly
-        on changes.unit_type = weekly.unit_type
-            and changes.unit_id = weekly.unit_id
-            and changes.described_date = weekly.as_of_date
+    inner join units
+        on changes.unit_type = units.unit_type
+            and changes.unit_id = units.unit_id
 ),
 
 final as (
