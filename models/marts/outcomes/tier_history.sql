@@ -4,16 +4,18 @@
 -- A view: the weekly rows of int_unit_tiers_weekly, which is stored, with who the unit
 -- is (int_units_profiled: its current account, owner, segment, fit). A second stored
 -- copy cost a write of every unit-week (~16 M rows, ~20 s at 50,000 accounts) per build.
--- BI tools read the published copy (mqx.publish stores views as tables).
+-- BI tools read the published copy (mqx.publish stores views as tables). The view names
+-- its tables without the database, so it still reads them when the warehouse file is
+-- attached under another name (mqx.publish, a copy of the file).
 {{ config(materialized='view') }}
 with
 
 weekly as (
-    select * from {{ ref('int_unit_tiers_weekly') }}
+    select * from {{ ref('int_unit_tiers_weekly').include(database=false) }}
 ),
 
 units as (
-    select * from {{ ref('int_units_profiled') }}
+    select * from {{ ref('int_units_profiled').include(database=false) }}
 ),
 
 final as (
