@@ -1,21 +1,17 @@
 -- The tier of every unit on every weekly as-of date, as the tier rules gave it on that
 -- date (int_unit_tiers_weekly is rebuilt from the event history, so the history is
 -- complete from the first run). A unit without a row on a date was in tier none.
--- A view: the weekly rows of int_unit_tiers_weekly, which is stored, with who the unit
--- is (int_units_profiled: its current account, owner, segment, fit). A second stored
--- copy cost a write of every unit-week (~16 M rows, ~20 s at 50,000 accounts) per build.
--- BI tools read the published copy (mqx.publish stores views as tables). The view names
--- its tables without the database, so it still reads them when the warehouse file is
--- attached under another name (mqx.publish, a copy of the file).
-{{ config(materialized='view') }}
+-- The weekly rows of int_unit_tiers_weekly with who the unit is (int_units_profiled:
+-- its current account, owner, segment, fit). A stored table, not a view: a public mart
+-- with an enforced contract (NOT NULL key), published as it is.
 with
 
 weekly as (
-    select * from {{ ref('int_unit_tiers_weekly').include(database=false) }}
+    select * from {{ ref('int_unit_tiers_weekly') }}
 ),
 
 units as (
-    select * from {{ ref('int_units_profiled').include(database=false) }}
+    select * from {{ ref('int_units_profiled') }}
 ),
 
 final as (
