@@ -312,3 +312,28 @@ def test_signal_features_compute_only_changed_units_and_new_dates(
     )[0]
     assert new_week_rows > 0, "a week later every active unit has a row on the new weekly date"
     assert changed_rows > 1 and changed_min >= 0, (changed_rows, changed_min)
+
+
+def test_full_refresh_in_unit_batches_equals_one_statement(
+    small_world, small_world_build, tmp_path
+):
+    """A full refresh of the weekly signal features computed in three batches of units
+    (unit_batch_signals a third of the signals) stores the same rows as the build's one
+    statement."""
+    shutil.copyfile(small_world_build.duckdb_path, tmp_path / "mqx.duckdb")
+    signals = small_world_build.scalar("select count(*) from intermediate.int_unit_signals")
+    assert small_world_build.scalar(f"select count(*) from {FEATURES}") > 0
+    batched = json.dumps({"unit_batch_signals": signals // 3 + 1})
+    build = run_dbt(
+        [*FEATURE_MODELS, "--full-refresh", "--vars", batched], small_world / "raw", tmp_path
+    )
+    assert build.success, build.error or build.failures()
+    log = (tmp_path / "logs" / "dbt.log").read_text()
+    assert "computed in 3 batches of units" in log and "batch 3 of 3" in log
+    with duckdb.connect(str(build.duckdb_path)) as con:
+        con.execute(f"attach '{small_world_build.duckdb_path}' as single (read_only)")
+        only_batched, only_single = con.execute(
+            f"select (select count(*) from (from {FEATURES} except all from single.{FEATURES})),"
+            f" (select count(*) from (from single.{FEATURES} except all from {FEATURES}))"
+        ).fetchone()
+    assert (only_batched, only_single) == (0, 0)

@@ -17,6 +17,10 @@
 -- (see weekly_summed), so the table equals a full refresh
 -- (tests/python/test_incremental.py). After changing signal_lookback_days or a count's
 -- window, run with --full-refresh.
+--
+-- A full refresh computes the units in batches of about unit_batch_signals signals each
+-- (mqx_unit_batches: this SQL for the first batch, the post-hook inserts the others), so
+-- that each batch's aggregates fit in memory; a unit's rows are all in one batch.
 {{ config(
     materialized=mqx_event_materialization(),
     unique_key='unit_week_id',
@@ -24,12 +28,14 @@
     on_schema_change='fail',
     pre_hook="{{ mqx_signal_features_hook('fingerprint') }}",
     post_hook=[
+        "{{ mqx_insert_unit_batches() }}",
         "{{ mqx_signal_features_hook('forget') }}",
         "{{ mqx_signal_features_hook('refingerprint') }}",
         "{{ mqx_signal_features_hook('clean_up') }}",
     ],
 ) }}
 {% set incremental = this is not none and is_incremental() %}
+{% set batches = mqx_unit_batches(ref('int_unit_signals'), var('unit_batch_signals') | int) %}
 {% set lookback = var('signal_lookback_days') | int %}
 {#- the distinct counts look back 28 days, never past the lookback window -#}
 {% set recent_days = [28, lookback] | min %}
@@ -74,6 +80,7 @@ unit_signals as (
         signal_date,
         signal_id
     from {{ ref('int_unit_signals') }}
+    {% if batches > 1 %}where {{ mqx_unit_batch_predicate(batches, 0) }}{% endif %}
 ),
 
 {% if incremental %}
