@@ -29,6 +29,11 @@
     batch when the model is incremental (it computes changed units and new dates only),
     not on DuckDB (other engines build it as a table), or in a unit test. -#}
 {% macro mqx_unit_batches(relation, rows_per_batch) %}
+    {%- if rows_per_batch < 1 %}
+        {{- exceptions.raise_compiler_error(
+            'var unit_batch_signals must be a whole number of signals above 0, got '
+            ~ var('unit_batch_signals')) }}
+    {%- endif %}
     {%- if not execute or this is none or target.type != 'duckdb' or is_incremental() %}
         {{- return(1) }}
     {%- endif %}

@@ -337,3 +337,11 @@ def test_full_refresh_in_unit_batches_equals_one_statement(
             f" (select count(*) from (from single.{FEATURES} except all from {FEATURES}))"
         ).fetchone()
     assert (only_batched, only_single) == (0, 0)
+
+
+def test_unit_batch_signals_below_one_is_a_clear_error(small_world, tmp_path):
+    build = run_dbt(["parse", "--vars", '{"unit_batch_signals": 0}'], small_world / "raw", tmp_path)
+    assert not build.success
+    assert "var unit_batch_signals must be a whole number of signals above 0, got 0" in (
+        build.error or ""
+    ), build.error
