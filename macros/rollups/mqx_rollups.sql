@@ -57,10 +57,10 @@
     batch's units. Nothing when the SQL has no batch predicate (one batch). -#}
 {% macro mqx_insert_unit_batches() %}
     {%- if not execute %}{{ return('') }}{% endif %}
-    {%- set found = modules.re.findall(
-        'hash\\(unit_type, unit_id\\) % ([0-9]+) = 0 /\\* mqx unit batch \\*/',
-        model.compiled_code
-    ) %}
+    {#- the first batch's predicate, whatever the number of batches -#}
+    {%- set pattern = modules.re.escape(mqx_unit_batch_predicate('BATCHES', 0))
+        .replace('BATCHES', '([0-9]+)') %}
+    {%- set found = modules.re.findall(pattern, model.compiled_code) %}
     {%- if found | length > 1 %}
         {{- exceptions.raise_compiler_error(
             this ~ ': the batch predicate occurs ' ~ (found | length) ~ ' times in the SQL') }}
