@@ -23,9 +23,8 @@
 
 
 {#- How many batches of units a full refresh of int_unit_signal_features_weekly computes
-    in: about `rows_per_batch` rows of `relation` (int_unit_signals) per batch. Its
-    aggregates hold every unit-week at once: at 50,000 accounts one statement spilled
-    8.6 GB to disk (memory_limit 8 GB) and took 143 s, in 7 batches nothing spilled. One
+    in: about `rows_per_batch` rows of `relation` (int_unit_signals) per batch, so each
+    batch's aggregates fit in memory (figures: the var in dbt_project.yml). One
     batch when the model is incremental (it computes changed units and new dates only),
     not on DuckDB (other engines build it as a table), or in a unit test. -#}
 {% macro mqx_unit_batches(relation, rows_per_batch) %}
