@@ -12,7 +12,9 @@ with
             cast(raw_id as {{ dbt.type_string() }}) as raw_id,
             set_aside_reason,
             _mqx_file as source_file,
-            _mqx_row_number as source_row_number
+            _mqx_row_number as landed_row_number,
+            -- the row's number in its file, from 1 (see mqx_landing_lineage)
+            mod(_mqx_row_number, 4294967296) + 1 as source_row_number
         from {{ ref(base.model) }}
         where row_outcome = 'set_aside'
     ),
@@ -29,7 +31,7 @@ unioned as (
 final as (
     select
         source_name || '.' || source_table || ':'
-        || coalesce(cast(source_row_number as {{ dbt.type_string() }}), '')
+        || coalesce(cast(landed_row_number as {{ dbt.type_string() }}), '')
         || ':' || coalesce(raw_id, '') as set_aside_row_id,
         source_name,
         source_table,

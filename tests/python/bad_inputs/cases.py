@@ -1155,6 +1155,47 @@ def _spend_amounts_check(build: Build) -> None:
         assert "amount_usd" in reasons.get(name, ""), f"{name!r}: {reasons}"
 
 
+def _located_damage(root: Path) -> None:
+    """A bad row third in a CSV file and second in a Parquet file of the same table."""
+    rf.write_csv(
+        root,
+        "marketing",
+        "spend",
+        "spend_located",
+        SPEND_HEADER,
+        [
+            ["2024-03-01", "events", "10", "located csv 1"],
+            ["2024-03-01", "events", "11", "located csv 2"],
+            ["2024-03-01", "events", "-3", "located csv 3"],
+            ["2024-03-01", "events", "12", "located csv 4"],
+        ],
+    )
+    rf.write_parquet(
+        root,
+        "marketing",
+        "spend",
+        "spend_located",
+        "select * from (values ('2024-03-02', 'events', '20', 'located parquet 1'),"
+        " ('2024-03-02', 'events', 'lots', 'located parquet 2'),"
+        " ('2024-03-02', 'events', '21', 'located parquet 3'))"
+        " as rows (spend_date, channel, amount_usd, campaign_name)",
+    )
+
+
+def _located_check(build: Build) -> None:
+    """The audit names the file and the row's number in it (from 1, after the header)."""
+    located = build.query(
+        "select split_part(raw_id, '|', 4), regexp_extract(source_file, '[^/]+$'),"
+        " source_row_number from staging.stg_audit__rows_set_aside"
+        " where source_table = 'spend' and raw_id like '%|located %'"
+        " order by source_row_number"
+    )
+    assert located == [
+        ("located parquet 2", "spend_located.parquet", 2),
+        ("located csv 3", "spend_located.csv", 3),
+    ], located
+
+
 # ------------------------------------------- cases: offsets, header spellings, flags
 
 
@@ -1524,6 +1565,12 @@ STAGED_CASES: list[StagedCase] = [
         "set aside: amount_usd",
         _spend_amounts_damage,
         _spend_amounts_check,
+    ),
+    StagedCase(
+        "set_aside_row_located",
+        "set aside; the audit names its file and its row in the file",
+        _located_damage,
+        _located_check,
     ),
     StagedCase(
         "timestamp_utc_offsets",
