@@ -287,23 +287,62 @@ all_email_opens as (
     where row_outcome = 'staged'
 ),
 
+-- The long strings (user agents, links, file paths) travel through the joins and the
+-- time line's sort below as numbers, one per distinct value, and are looked up again for
+-- the verdicts at the end: the sort's rows are a third of the width. A file's number
+-- sorts like its path, so the newest delivery file is the largest number.
+user_agent_keys as (
+    select
+        user_agent,
+        row_number() over (order by user_agent asc nulls last) as user_agent_key
+    from (
+        select user_agent from email_opens
+        union
+        select user_agent from email_clicks
+    ) as distinct_user_agents
+    where user_agent is not null
+),
+
+link_keys as (
+    select
+        link_url,
+        row_number() over (order by link_url asc nulls last) as link_key
+    from (select distinct link_url from email_clicks) as distinct_links
+    where link_url is not null
+),
+
+file_keys as (
+    select
+        _mqx_file,
+        row_number() over (order by _mqx_file asc nulls last) as file_key
+    from (
+        select _mqx_file from email_opens
+        union
+        select _mqx_file from email_clicks
+        union
+        select _mqx_file from email_deliveries
+    ) as distinct_files
+    where _mqx_file is not null
+),
+
 -- all_links_at_once: a click that starts a window of N seconds in which the lead clicked
 -- at least the minimum number of distinct links of the email...
 clicks as (
     select
-        email_click_id as event_id,
-        marketo_lead_id,
-        coalesce(campaign_id, '') as campaign_key,
-        coalesce(email_template_id, '') as template_key,
-        link_url,
-        {{ dbt.datediff(epoch, 'clicked_at', 'millisecond') }} as occurred_ms
+        email_clicks.email_click_id as event_id,
+        email_clicks.marketo_lead_id,
+        coalesce(email_clicks.campaign_id, '') as campaign_key,
+        coalesce(email_clicks.email_template_id, '') as template_key,
+        link_keys.link_key,
+        {{ dbt.datediff(epoch, 'email_clicks.clicked_at', 'millisecond') }} as occurred_ms
     from email_clicks
+    left join link_keys on email_clicks.link_url = link_keys.link_url
 ),
 
 link_burst_starts as (
     select
         window_start.event_id,
-        count(distinct window_click.link_url) as links_in_window
+        count(distinct window_click.link_key) as links_in_window
     from clicks as window_start
     inner join clicks as window_click
         on window_start.marketo_lead_id = window_click.marketo_lead_id
@@ -312,7 +351,7 @@ link_burst_starts as (
             and window_start.occurred_ms <= window_click.occurred_ms
             and window_click.occurred_ms <= window_start.occurred_ms + {{ all_links_ms }}
     group by window_start.event_id
-    having count(distinct window_click.link_url) >= {{ all_links_min }}
+    having count(distinct window_click.link_key) >= {{ all_links_min }}
 ),
 
 -- ... and every click inside such a window (only those: the few flagged on the time line).
@@ -340,19 +379,21 @@ link_bursts as (
 -- delivery sorts first, then opens, then clicks ("at or before" includes equal times).
 events as (
     select
-        email_open_id as event_id,
+        email_opens.email_open_id as event_id,
         'open' as activity_type,
-        marketo_lead_id,
-        campaign_id,
-        email_template_id,
-        cast(null as {{ dbt.type_string() }}) as link_url,
-        user_agent,
-        coalesce(is_vendor_flagged_bot, false) as is_vendor_flagged,
+        email_opens.marketo_lead_id,
+        email_opens.campaign_id,
+        email_opens.email_template_id,
+        cast(null as bigint) as link_key,
+        user_agent_keys.user_agent_key,
+        coalesce(email_opens.is_vendor_flagged_bot, false) as is_vendor_flagged,
         false as is_all_links_at_once,
         1 as event_order,
-        opened_at as occurred_at,
-        _mqx_file
+        email_opens.opened_at as occurred_at,
+        file_keys.file_key
     from email_opens
+    left join user_agent_keys on email_opens.user_agent = user_agent_keys.user_agent
+    left join file_keys on email_opens._mqx_file = file_keys._mqx_file
 
     union all
 
@@ -362,32 +403,36 @@ events as (
         email_clicks.marketo_lead_id,
         email_clicks.campaign_id,
         email_clicks.email_template_id,
-        email_clicks.link_url,
-        email_clicks.user_agent,
+        link_keys.link_key,
+        user_agent_keys.user_agent_key,
         coalesce(email_clicks.is_vendor_flagged_bot, false) as is_vendor_flagged,
         link_bursts.event_id is not null as is_all_links_at_once,
         2 as event_order,
         email_clicks.clicked_at as occurred_at,
-        email_clicks._mqx_file
+        file_keys.file_key
     from email_clicks
     left join link_bursts on email_clicks.email_click_id = link_bursts.event_id
+    left join link_keys on email_clicks.link_url = link_keys.link_url
+    left join user_agent_keys on email_clicks.user_agent = user_agent_keys.user_agent
+    left join file_keys on email_clicks._mqx_file = file_keys._mqx_file
 
     union all
 
     select
-        email_delivery_id as event_id,
+        email_deliveries.email_delivery_id as event_id,
         'delivery' as activity_type,
-        marketo_lead_id,
-        campaign_id,
-        email_template_id,
-        cast(null as {{ dbt.type_string() }}) as link_url,
-        cast(null as {{ dbt.type_string() }}) as user_agent,
+        email_deliveries.marketo_lead_id,
+        email_deliveries.campaign_id,
+        email_deliveries.email_template_id,
+        cast(null as bigint) as link_key,
+        cast(null as bigint) as user_agent_key,
         false as is_vendor_flagged,
         false as is_all_links_at_once,
         0 as event_order,
-        delivered_at as occurred_at,
-        _mqx_file
+        email_deliveries.delivered_at as occurred_at,
+        file_keys.file_key
     from email_deliveries
+    left join file_keys on email_deliveries._mqx_file = file_keys._mqx_file
 ),
 
 timed as (
@@ -433,9 +478,9 @@ neighbours as (
             partition by marketo_lead_id, campaign_key, template_key
         ) as first_delivered_ms,
         -- bookkeeping for incremental runs (see the top)
-        max(case when activity_type = 'delivery' then _mqx_file end) over (
+        max(case when activity_type = 'delivery' then file_key end) over (
             partition by marketo_lead_id, campaign_key, template_key
-        ) as _mqx_delivery_file
+        ) as delivery_file_key
     from timed
 ),
 
@@ -445,14 +490,19 @@ activities as (
 ),
 
 -- bot_user_agent: each distinct user agent against the list, once.
-distinct_user_agents as (
-    select user_agent from email_opens
-    union
-    select user_agent from email_clicks
+bot_user_agent_kinds as (
+    {{ mqx_bot_user_agent_kinds('user_agent_keys', 'email') }}
 ),
 
-bot_user_agent_kinds as (
-    {{ mqx_bot_user_agent_kinds('distinct_user_agents', 'email') }}
+user_agent_verdicts as (
+    select
+        user_agent_keys.user_agent_key,
+        user_agent_keys.user_agent,
+        bot_user_agent_kinds.bot_kind,
+        bot_user_agent_kinds.user_agent_pattern
+    from user_agent_keys
+    left join bot_user_agent_kinds
+        on user_agent_keys.user_agent = bot_user_agent_kinds.user_agent
 ),
 
 -- click_without_open only judges emails whose opens are tracked at all: an email with
@@ -472,12 +522,12 @@ rules as (
         activities.marketo_lead_id,
         activities.campaign_id,
         activities.email_template_id,
-        activities.link_url,
-        activities.user_agent,
-        bot_user_agent_kinds.bot_kind as user_agent_bot_kind,
-        bot_user_agent_kinds.user_agent_pattern as bot_user_agent_pattern,
+        link_keys.link_url,
+        user_agent_verdicts.user_agent,
+        user_agent_verdicts.bot_kind as user_agent_bot_kind,
+        user_agent_verdicts.user_agent_pattern as bot_user_agent_pattern,
         activities.is_vendor_flagged,
-        bot_user_agent_kinds.bot_kind is not null as has_bot_user_agent,
+        user_agent_verdicts.bot_kind is not null as has_bot_user_agent,
         coalesce(
             activities.occurred_ms - activities.previous_activity_ms <= {{ burst_ms }}
             or activities.next_activity_ms - activities.occurred_ms <= {{ burst_ms }},
@@ -502,11 +552,15 @@ rules as (
         ) as is_click_without_open,
         activities.delivered_at,
         activities.occurred_at,
-        activities._mqx_file,
-        activities._mqx_delivery_file
+        activity_files._mqx_file,
+        delivery_files._mqx_file as _mqx_delivery_file
     from activities
-    left join bot_user_agent_kinds
-        on activities.user_agent = bot_user_agent_kinds.user_agent
+    left join user_agent_verdicts
+        on activities.user_agent_key = user_agent_verdicts.user_agent_key
+    left join link_keys on activities.link_key = link_keys.link_key
+    left join file_keys as activity_files on activities.file_key = activity_files.file_key
+    left join file_keys as delivery_files
+        on activities.delivery_file_key = delivery_files.file_key
     left join emails_with_opens
         on activities.campaign_key = emails_with_opens.campaign_key
         and activities.template_key = emails_with_opens.template_key
