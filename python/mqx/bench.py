@@ -358,7 +358,7 @@ def format_text(result: dict[str, Any]) -> str:
         )
 
     out = [
-        f"mqx bench, {result['date']}",
+        f"mqx bench, {result['date']}, code {result.get('code') or 'not a git checkout'}",
         f"machine: {_machine_line(result['machine'])}",
         *_method_lines(result),
         "",
@@ -387,6 +387,7 @@ def format_markdown(result: dict[str, Any]) -> str:
         f"- machine: {_machine_line(result['machine'])}",
         *(f"- {m}" for m in _method_lines(result)),
         f"- command: `{result.get('command', 'python -m mqx.bench')}`",
+        f"- code: {result.get('code') or 'not a git checkout'}",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
@@ -439,6 +440,23 @@ def machine_info() -> dict[str, Any]:
     except ImportError:
         pass
     return info
+
+
+def code_version(repo: Path) -> str | None:
+    """The commit the bench ran (`git describe --always --dirty`: '-dirty' when tracked
+    files differ from it), or None outside a git checkout."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
 
 
 class Progress:
@@ -685,6 +703,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
         "method": {"rss": RSS_METHOD, "lower_bound_threads": LOWER_BOUND_THREADS},
         "command": " ".join(["python -m mqx.bench", *(argv if argv is not None else sys.argv[1:])]),
+        "code": code_version(Path.cwd()),
         "sizes": [],
     }
     try:

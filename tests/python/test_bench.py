@@ -5,6 +5,7 @@ No dbt runs here: the results are made up, the raw root is a few hand-written fi
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pyarrow as pa
@@ -235,3 +236,32 @@ def test_lower_bound_sql_escapes_quotes_in_paths(tmp_path):
     root = tmp_path / "o'raw"
     _parquet(root / "g2" / "buyer_intent" / "part-00000.parquet", {"company_domain": ["x.com"]})
     assert bench.run_lower_bound(root)["rows"] == 1
+
+
+# --- which code ran ----------------------------------------------------------------------------
+
+
+def test_code_version_names_the_commit_and_uncommitted_changes(tmp_path):
+    assert bench.code_version(tmp_path) is None  # not a git checkout
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(tmp_path), *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    git("init", "-q")
+    (tmp_path / "model.sql").write_text("select 1\n")
+    git("add", "model.sql")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "one")
+    head = git("rev-parse", "--short", "HEAD")
+    assert bench.code_version(tmp_path) == head
+    (tmp_path / "model.sql").write_text("select 2\n")
+    assert bench.code_version(tmp_path) == f"{head}-dirty"
+
+
+def test_markdown_names_the_code():
+    result = _result([_row("S")])
+    result["code"] = "abc1234-dirty"
+    assert "- code: abc1234-dirty" in bench.format_markdown(result)
+    assert "code abc1234-dirty" in bench.format_text(result)
