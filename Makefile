@@ -109,6 +109,9 @@ clean:
 	rm -rf target logs data .pytest_cache
 
 BENCH_SIZES ?= S
+# BENCH_SIZES=L alone takes ~70 min and up to ~55 GB of disk under data/bench/L (its
+# 35 GB warehouse and DuckDB's spill); it writes bench/results-L.md.
+BENCH_OUT ?= bench/results$(if $(filter L,$(BENCH_SIZES)),-L).md
 
 bench: $(STAMP)
-	$(BIN)/python -m mqx.bench --sizes $(BENCH_SIZES)
+	$(BIN)/python -m mqx.bench --sizes $(BENCH_SIZES) --out $(BENCH_OUT)
