@@ -240,12 +240,12 @@ unit_weeks as (
         max(account_key) as account_key,
         {% for name, condition in decayed_sums %}
             {% for part, limit in [('all', 7), ('last', lookback - 7 * last_lag)] %}
-                -- exact decimals, whatever order the threads add them up in; a double
-                -- once summed (64-bit numbers are cheaper to carry through the lags below)
-                cast(sum(case when {{ condition }} and offset_days <= {{ limit }} then cast(
-                    weight * power(0.5, offset_days / nullif(cast(half_life_days as double), 0))
-                    as decimal(18, 9)
-                ) end) as double) as {{ name }}__{{ part }},
+                -- exact, whatever order the threads add them up in: whole nanopoints
+                -- (mqx_nanopoints), a double once summed
+                {{ mqx_from_nanopoints('sum(case when ' ~ condition ~ ' and offset_days <= '
+                    ~ limit ~ ' then ' ~ mqx_nanopoints(
+                        'weight * power(0.5, offset_days / nullif(cast(half_life_days as double), 0))'
+                    ) ~ ' end)') }} as {{ name }}__{{ part }},
             {% endfor %}
         {% endfor %}
         {% for name, condition, days in windowed_counts %}
@@ -280,17 +280,11 @@ weekly_summed as (
         unit_weeks.week_index + week_lags.lag_weeks as week_index,
         max(unit_weeks.account_key) as account_key,
         {% for name, condition in decayed_sums %}
-            coalesce(sum(cast(
-                case
-                    when week_lags.lag_weeks < {{ last_lag }} then unit_weeks.{{ name }}__all
-                    else unit_weeks.{{ name }}__last
-                end
-                * power(
-                    0.5,
-                    7 * week_lags.lag_weeks / nullif(cast(unit_weeks.half_life_days as double), 0)
-                )
-                as decimal(18, 9)
-            )), 0) as {{ name }}__exact,
+            coalesce(sum({{ mqx_nanopoints(
+                'case when week_lags.lag_weeks < ' ~ last_lag ~ ' then unit_weeks.' ~ name
+                ~ '__all else unit_weeks.' ~ name ~ '__last end * power(0.5, 7 * week_lags.lag_weeks'
+                ~ ' / nullif(cast(unit_weeks.half_life_days as double), 0))'
+            ) }}), 0) as {{ name }}__nanopoints,
         {% endfor %}
         {% for name, condition, days in windowed_counts %}
             {%- set window_lag = ([days, lookback] | min - 1) // 7 %}
@@ -325,15 +319,12 @@ weekly_features as (
         weekly_summed.unit_key,
         weekly_summed.week_index,
         weekly_summed.account_key,
+        {% set parts = [] %}
         {% for name, condition in decayed_sums %}
-            cast(weekly_summed.{{ name }}__exact as double) as {{ name }},
+            {% do parts.append('weekly_summed.' ~ name ~ '__nanopoints') %}
+            {{ mqx_from_nanopoints('weekly_summed.' ~ name ~ '__nanopoints') }} as {{ name }},
         {% endfor %}
-        cast(
-            {% for name, condition in decayed_sums %}
-                weekly_summed.{{ name }}__exact{% if not loop.last %} +{% endif %}
-            {% endfor %}
-            as double
-        ) as total_score,
+        {{ mqx_from_nanopoints(parts | join(' + ')) }} as total_score,
         {% for name, condition, days in windowed_counts %}
             weekly_summed.{{ name }},
         {% endfor %}
@@ -369,16 +360,15 @@ run_date_features as (
         unit_key,
         as_of_date,
         max(account_key) as account_key,
+        {% set decayed = mqx_nanopoints(
+            'weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))'
+        ) %}
         {% for name, condition in decayed_sums %}
-            cast(coalesce(sum(case when {{ condition }} then cast(
-                weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
-                as decimal(18, 9)
-            ) end), 0) as double) as {{ name }},
+            {{ mqx_from_nanopoints(
+                'coalesce(sum(case when ' ~ condition ~ ' then ' ~ decayed ~ ' end), 0)'
+            ) }} as {{ name }},
         {% endfor %}
-        cast(coalesce(sum(cast(
-            weight * power(0.5, age_days / nullif(cast(half_life_days as double), 0))
-            as decimal(18, 9)
-        )), 0) as double) as total_score,
+        {{ mqx_from_nanopoints('coalesce(sum(' ~ decayed ~ '), 0)') }} as total_score,
         {% for name, condition, days in windowed_counts %}
             {{ mqx_count_if(condition ~ ' and age_days <= ' ~ ([days, lookback] | min)) }}
                 as {{ name }},
