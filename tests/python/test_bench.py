@@ -265,3 +265,20 @@ def test_markdown_names_the_code():
     result["code"] = "abc1234-dirty"
     assert "- code: abc1234-dirty" in bench.format_markdown(result)
     assert "code abc1234-dirty" in bench.format_text(result)
+
+
+def test_full_build_starts_from_no_warehouse_and_no_saved_parse(tmp_path):
+    size_dir = tmp_path / "S"
+    (size_dir / "target").mkdir(parents=True)
+    (size_dir / "target" / "partial_parse.msgpack").write_bytes(b"parse")
+    (size_dir / "raw").mkdir()
+    (size_dir / "raw" / "events.csv").write_text("id\n1\n")
+    duckdb_path = size_dir / "mqx.duckdb"
+    duckdb_path.write_bytes(b"db")
+    (size_dir / "mqx.duckdb.wal").write_bytes(b"wal")
+
+    bench.clear_build_state(size_dir, duckdb_path)
+
+    assert sorted(p.name for p in size_dir.iterdir()) == ["raw"]
+    assert (size_dir / "raw" / "events.csv").read_text() == "id\n1\n"
+    bench.clear_build_state(size_dir, duckdb_path)  # nothing left to clear: no error
