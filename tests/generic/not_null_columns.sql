@@ -2,9 +2,9 @@
     Generic test: none of the listed columns of a model holds NULL. One scan of the model
     for all of them, where a `not_null` test per column reads it once per column: a data
     test costs dbt some 40 ms of Python on top of its query (measured on the demo world),
-    so a model's non-key columns are checked together. The primary key keeps its own
-    unique + not_null. Fails with one row per column that has NULLs: its name and how
-    many rows.
+    so a model's not-null columns, its key among them, are checked together (the key
+    keeps its own `unique`). Fails with one row per column that has NULLs: its name and
+    how many rows.
 -#}
 {% test not_null_columns(model, column_names) %}
     with

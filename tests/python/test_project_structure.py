@@ -105,9 +105,13 @@ def test_every_model_has_a_primary_key_test(manifest):
     for node in manifest["nodes"].values():
         if node["resource_type"] != "test" or "test_metadata" not in node:
             continue
-        column = node.get("column_name") or ""
+        name = node["test_metadata"]["name"]
+        columns = [node.get("column_name") or ""]
+        if name == "not_null_columns":
+            # a model's not-null columns checked together count as not_null on each
+            name, columns = "not_null", node["test_metadata"]["kwargs"]["column_names"]
         for dep in node["depends_on"]["nodes"]:
-            tests_by_model.setdefault(dep, set()).add((node["test_metadata"]["name"], column))
+            tests_by_model.setdefault(dep, set()).update((name, column) for column in columns)
     missing = []
     for uid, node in _models(manifest).items():
         tests = tests_by_model.get(uid, set())
