@@ -39,7 +39,7 @@ def _tests_named(compiled_tests: dict[str, dict], name: str) -> list[dict]:
     return found
 
 
-def _relation(con, test: dict) -> str:
+def _relation(con, test: dict) -> str | None:
     """The tested model's table, or None when it is a view (no NULL can be put in)."""
     model = test["node"]["attached_node"].split(".")[-1]
     rows = con.execute(
