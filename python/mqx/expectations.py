@@ -1161,6 +1161,13 @@ def _load(con: duckdb.DuckDBPyConnection, suite: Suite):
             f"{suite.name}: a table it reads ({', '.join(suite.reads)}) is missing "
             f"({str(error).splitlines()[0]}); {BUILD_HINT}"
         ) from error
+    except duckdb.BinderException as error:
+        # dbt's views name their tables in the catalog dbt opened the file under
+        raise ExpectationsError(
+            f"{suite.name}: cannot read {', '.join(suite.reads)} "
+            f"({str(error).splitlines()[0]}): open the warehouse dbt built under its own "
+            "file name (a view names its tables with it)"
+        ) from error
 
 
 def _row_condition(where: Where, column_class: Any) -> Any:

@@ -59,7 +59,6 @@ DEFAULT_KEEP = 3
 
 # dbt result statuses that mean the work file may hold a partial build.
 _BAD_STATUSES = {"error", "fail", "skipped", "runtime error"}
-_SOURCE_ALIAS = "mqx_publish_source"
 _ROW_ALIAS = "mqx_publish_row"
 
 
@@ -128,11 +127,14 @@ def table_stats(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, str
 # --- reading dbt's artifacts ------------------------------------------------------------------
 
 
-def expected_marts(target_path: Path) -> tuple[list[str] | None, str | None, list[str]]:
-    """(mart names from manifest.json, dbt invocation id, notes) for a dbt target folder.
+def expected_marts(
+    target_path: Path,
+) -> tuple[dict[str, list[str]] | None, str | None, list[str]]:
+    """(marts from manifest.json, dbt invocation id, notes) for a dbt target folder.
 
+    The marts map each name to the columns its enforced contract declares NOT NULL.
     Raises PublishError when run_results.json reports a failed, erroring or skipped node.
-    Returns None for the names when there is no manifest."""
+    Returns None for the marts when there is no manifest."""
     notes: list[str] = []
     invocation_id = None
     run_results = target_path / "run_results.json"
@@ -158,14 +160,35 @@ def expected_marts(target_path: Path) -> tuple[list[str] | None, str | None, lis
         notes.append(f"no {manifest}: publishing every table found in schema {PUBLIC_SCHEMA}")
         return None, invocation_id, notes
     nodes = json.loads(manifest.read_text()).get("nodes", {})
-    names = sorted(
-        node.get("alias") or node["name"]
+    marts = {
+        node.get("alias") or node["name"]: contract_not_null_columns(node)
         for node in nodes.values()
         if node.get("resource_type") == "model"
         and node.get("schema") == PUBLIC_SCHEMA
         and node.get("config", {}).get("materialized") != "ephemeral"
-    )
-    return names, invocation_id, notes
+    }
+    return dict(sorted(marts.items())), invocation_id, notes
+
+
+def contract_not_null_columns(node: dict) -> list[str]:
+    """The columns a manifest model's enforced contract declares NOT NULL, in column order.
+
+    A view does not enforce them (DuckDB has no constraints on views); its published copy
+    does, like the published copy of a table keeps the table's own."""
+    if not node.get("config", {}).get("contract", {}).get("enforced"):
+        return []
+    declared = {
+        name
+        for constraint in node.get("constraints", [])
+        if constraint.get("type") == "not_null"
+        for name in constraint.get("columns", [])
+    }
+    return [
+        name
+        for name, column in node.get("columns", {}).items()
+        if name in declared
+        or any(c.get("type") == "not_null" for c in column.get("constraints", []))
+    ]
 
 
 # --- reading and checking files ---------------------------------------------------------------
@@ -257,12 +280,37 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
-def _copy_table(con: duckdb.DuckDBPyConnection, name: str, is_view: bool, ddl: str | None) -> None:
-    """Copy one mart from the attached work file, with its constraints and comments."""
+def _copy_table(
+    con: duckdb.DuckDBPyConnection,
+    work: str,
+    name: str,
+    is_view: bool,
+    ddl: str | None,
+    not_null: Sequence[str] = (),
+) -> None:
+    """Copy one mart from the attached work file, with its constraints and comments.
+
+    A view's copy gets the NOT NULL columns of its contract (`not_null`); a table's copy
+    gets the table's own constraints."""
     target = f"{PUBLIC_SCHEMA}.{_quote(name)}"
-    source = f"{_SOURCE_ALIAS}.{PUBLIC_SCHEMA}.{_quote(name)}"
+    source = f"{_quote(work)}.{PUBLIC_SCHEMA}.{_quote(name)}"
     if is_view or not ddl:
-        con.execute(f"create table {target} as select * from {source}")
+        try:
+            con.execute(f"create table {target} as select * from {source}")
+        except duckdb.BinderException as exc:
+            # dbt's views name their tables with the catalog dbt opened the file under
+            raise PublishError(
+                f"cannot read the view {PUBLIC_SCHEMA}.{name} of the work file as attached "
+                f"under the name {work!r} (publish the file dbt built, as dbt named it): {exc}"
+            ) from None
+        for column in not_null if is_view else ():
+            try:
+                con.execute(f"alter table {target} alter column {_quote(column)} set not null")
+            except duckdb.Error as exc:
+                raise PublishError(
+                    f"{PUBLIC_SCHEMA}.{name}.{column}: the contract says NOT NULL, "
+                    f"the view breaks it: {exc}"
+                ) from None
     else:
         # duckdb_tables().sql is `CREATE TABLE marts.<name>(...)` with types, NOT NULL and
         # PRIMARY KEY: run in this file, it keeps the contract BI readers rely on.
@@ -273,14 +321,14 @@ def _copy_table(con: duckdb.DuckDBPyConnection, name: str, is_view: bool, ddl: s
         "and table_name = ? union all "
         "select comment from duckdb_views() where database_name = ? and schema_name = ? "
         "and view_name = ?",
-        [_SOURCE_ALIAS, PUBLIC_SCHEMA, name] * 2,
+        [work, PUBLIC_SCHEMA, name] * 2,
     ).fetchall()
     if comments and comments[0][0]:
         con.execute(f"comment on table {target} is {_literal(comments[0][0])}")
     for column, comment in con.execute(
         "select column_name, comment from duckdb_columns() where database_name = ? "
         "and schema_name = ? and table_name = ? and comment is not null",
-        [_SOURCE_ALIAS, PUBLIC_SCHEMA, name],
+        [work, PUBLIC_SCHEMA, name],
     ).fetchall():
         con.execute(f"comment on column {target}.{_quote(column)} is {_literal(comment)}")
 
@@ -317,14 +365,34 @@ def _swap_parquet(parquet_dir: Path, folder: Path, keep: int) -> None:
             shutil.rmtree(old)
 
 
-def _work_file_marts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[bool, str | None]]:
+def _attach_work_file(con: duckdb.DuckDBPyConnection, source_path: Path) -> str:
+    """Attach the work file read-only under its own catalog name, the file's name without
+    its extension (dbt-duckdb's database name, which the views of the file name), and return
+    that name."""
+    try:
+        con.execute(f"attach {_literal(str(source_path))} (read_only)")
+    except duckdb.Error as exc:
+        raise PublishError(
+            f"cannot read the work file {source_path} (is a dbt build still running?): {exc}"
+        ) from None
+    found = con.execute(
+        "select database_name from duckdb_databases() "
+        "where not internal and database_name != current_database()"
+    ).fetchall()
+    assert len(found) == 1, found
+    return str(found[0][0])
+
+
+def _work_file_marts(
+    con: duckdb.DuckDBPyConnection, work: str
+) -> dict[str, tuple[bool, str | None]]:
     """Tables and views of schema marts in the attached work file: name -> (is_view, DDL)."""
     rows = con.execute(
         "select table_name, false, sql from duckdb_tables() "
         "where database_name = ? and schema_name = ? union all "
         "select view_name, true, null from duckdb_views() "
         "where database_name = ? and schema_name = ?",
-        [_SOURCE_ALIAS, PUBLIC_SCHEMA] * 2,
+        [work, PUBLIC_SCHEMA] * 2,
     ).fetchall()
     return {name: (is_view, ddl) for name, is_view, ddl in rows}
 
@@ -396,9 +464,10 @@ def publish(
         raise PublishError(f"no work file at {source_path}: run dbt build first (or pass --from)")
     if source_path.resolve() == target_file.resolve():
         raise PublishError(f"--from and --to are the same file ({source_path})")
-    names, invocation_id, notes = (
+    marts, invocation_id, notes = (
         expected_marts(Path(target_path)) if target_path is not None else (None, None, [])
     )
+    names = list(marts) if marts is not None else None
     stale_wal = Path(f"{target_file}.wal")
     if stale_wal.exists():
         raise PublishError(
@@ -426,14 +495,8 @@ def publish(
         except duckdb.Error as exc:
             raise PublishError(f"cannot create {temp}: {exc}") from None
         try:
-            try:
-                con.execute(f"attach {_literal(str(source_path))} as {_SOURCE_ALIAS} (read_only)")
-            except duckdb.Error as exc:
-                raise PublishError(
-                    f"cannot read the work file {source_path} (is a dbt build still running?): "
-                    f"{exc}"
-                ) from None
-            found = _work_file_marts(con)
+            work = _attach_work_file(con, source_path)
+            found = _work_file_marts(con, work)
             if names is None:
                 names = sorted(found)
             missing = [name for name in names if name not in found]
@@ -461,9 +524,9 @@ def publish(
             tables = []
             for name in names:
                 is_view, ddl = found[name]
-                _copy_table(con, name, is_view, ddl)
+                _copy_table(con, work, name, is_view, ddl, (marts or {}).get(name, ()))
                 stats = table_stats(con, f"{PUBLIC_SCHEMA}.{_quote(name)}")
-                source_stats = table_stats(con, f"{_SOURCE_ALIAS}.{PUBLIC_SCHEMA}.{_quote(name)}")
+                source_stats = table_stats(con, f"{_quote(work)}.{PUBLIC_SCHEMA}.{_quote(name)}")
                 if stats != source_stats:
                     raise PublishError(
                         f"copy of {PUBLIC_SCHEMA}.{name} differs from the work file: {stats} "
@@ -476,7 +539,7 @@ def publish(
 
             if parquet_dir is not None:
                 parquet_folder = _write_parquet(con, Path(parquet_dir), version, names)
-            con.execute(f"detach {_SOURCE_ALIAS}")
+            con.execute(f"detach {_quote(work)}")
             con.execute("checkpoint")
         finally:
             con.close()

@@ -40,7 +40,8 @@ PUBLIC_MARTS = (
 
 
 def _copy(build, tmp_path: Path) -> Path:
-    copy = tmp_path / "tampered.duckdb"
+    copy = tmp_path / "tampered" / build.duckdb_path.name  # the name its views were built under
+    copy.parent.mkdir()
     shutil.copyfile(build.duckdb_path, copy)
     return copy
 
@@ -247,6 +248,14 @@ def test_missing_mart_is_an_input_error_naming_it(small_world_build, tmp_path, c
     assert expectations.main(["--duckdb", str(copy)]) == 2
     err = capsys.readouterr().err
     assert "marts.mex" in err and "dbt build" in err
+
+
+def test_renamed_warehouse_is_an_input_error_naming_the_view(small_world_build, tmp_path, capsys):
+    renamed = tmp_path / "renamed.duckdb"  # dbt built it as mqx.duckdb: its views say mqx
+    shutil.copyfile(small_world_build.duckdb_path, renamed)
+    assert expectations.main(["--duckdb", str(renamed)]) == 2
+    err = capsys.readouterr().err
+    assert "marts.tier_history" in err and "own file name" in err and "Traceback" not in err
 
 
 def test_missing_warehouse_is_an_input_error(tmp_path, capsys):

@@ -146,16 +146,17 @@ def _leftovers(folder: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def sources(small_world_build, tmp_path_factory) -> Sources:
     folder = tmp_path_factory.mktemp("publish_sources")
-    b = folder / "build_b.duckdb"
+    # the file name dbt built it under: its views name their tables in that catalog
+    b = folder / "build_b" / small_world_build.duckdb_path.name
+    b.parent.mkdir()
     shutil.copyfile(small_world_build.duckdb_path, b)
     with duckdb.connect(str(b)) as con:
-        marts = [
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-            ).fetchall()
-        ]
-        for name in marts:
+        marts = _mart_relations(con)
+        for name, is_view in marts.items():
+            if is_view:  # B's copy of a view mart is a table with a row less
+                con.execute(f"create table marts.{name}__rows as select * from marts.{name}")
+                con.execute(f"drop view marts.{name}")
+                con.execute(f"alter table marts.{name}__rows rename to {name}")
             con.execute(
                 f"delete from marts.{name} where rowid = (select min(rowid) from marts.{name})"
             )
@@ -163,7 +164,19 @@ def sources(small_world_build, tmp_path_factory) -> Sources:
     published_a, published_b = folder / "published_a.duckdb", folder / "published_b.duckdb"
     pub.publish(a, published_a, target_path=target_path, log=_quiet)
     pub.publish(b, published_b, target_path=target_path, log=_quiet)
-    return Sources(a, b, target_path, marts, published_a, published_b)
+    return Sources(a, b, target_path, sorted(marts), published_a, published_b)
+
+
+def _mart_relations(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict:
+    """The tables and views of schema marts of a database: name -> is a view."""
+    where = f"database_name = '{database}'" if database else "database_name = current_database()"
+    return dict(
+        con.execute(
+            f"select table_name, false from duckdb_tables() where {where} "
+            f"and schema_name = 'marts' union all select view_name, true from duckdb_views() "
+            f"where {where} and schema_name = 'marts' order by 1"
+        ).fetchall()
+    )
 
 
 def _publish(source: Path, target: Path, sources: Sources, **kwargs) -> pub.PublishResult:
@@ -178,7 +191,8 @@ def _published_a(sources: Sources, target: Path) -> str:
 
 
 def _copy_without(source: Path, folder: Path, table: str) -> Path:
-    copy = folder / f"without_{table}.duckdb"
+    copy = folder / f"without_{table}" / source.name  # the name its views were built under
+    copy.parent.mkdir()
     shutil.copyfile(source, copy)
     with duckdb.connect(str(copy)) as con:
         con.execute(f"drop table marts.{table}")
@@ -201,33 +215,66 @@ def test_publish_copies_every_mart_exactly(sources, tmp_path):
 
     assert [t.name for t in result.tables] == manifest_marts
     assert len(manifest_marts) >= 20, manifest_marts
+    # a view mart is published as a table with the NOT NULL columns of its contract
+    view_not_null = {
+        (node["alias"], column["name"])
+        for node in json.loads((sources.target_path / "manifest.json").read_text())[
+            "nodes"
+        ].values()
+        if node["resource_type"] == "model"
+        and node["schema"] == "marts"
+        and node["config"]["materialized"] == "view"
+        for column in node["columns"].values()
+        if any(c["type"] == "not_null" for c in column.get("constraints", []))
+    }
+    assert ("tier_history", "tier_history_id") in view_not_null, view_not_null
     with duckdb.connect(str(target), read_only=True) as con:
-        con.execute(f"attach '{sources.a}' as work (read_only)")
+        # under its own name (mqx): its views name their tables in that catalog
+        con.execute(f"attach '{sources.a}' (read_only)")
+        work = sources.a.stem
         for name in manifest_marts:
             differing = con.execute(
                 f"select (select count(*) from (select * from marts.{name} except all "
-                f"select * from work.marts.{name})) + (select count(*) from ("
-                f"select * from work.marts.{name} except all select * from marts.{name}))"
+                f"select * from {work}.marts.{name})) + (select count(*) from ("
+                f"select * from {work}.marts.{name} except all select * from marts.{name}))"
             ).fetchone()[0]
             assert differing == 0, f"marts.{name}: {differing} rows differ from the work file"
+        views = {name for name, is_view in _mart_relations(con, work).items() if is_view}
+        assert views == {name for name, _ in view_not_null}, views
 
-        def catalog(database: str, sql: str) -> list[tuple]:
-            return con.execute(sql.format(db=database)).fetchall()
+        def catalog(database: str, sql: str) -> set[tuple]:
+            return set(con.execute(sql.format(db=database)).fetchall())
 
-        queries = {
-            "columns, types and comments": "select table_name, column_index, column_name, "
-            "data_type, is_nullable, comment from duckdb_columns() "
-            "where database_name = '{db}' and schema_name = 'marts' order by all",
-            "constraints": "select table_name, constraint_type, constraint_column_names "
-            "from duckdb_constraints() where database_name = '{db}' "
-            "and schema_name = 'marts' order by all",
-            "table comments": "select table_name, comment from duckdb_tables() "
-            "where database_name = '{db}' and schema_name = 'marts' order by all",
-        }
-        for what, sql in queries.items():
-            assert catalog("mqx_bi", sql) == catalog("work", sql), f"{what} differ"
-        constraints = catalog("mqx_bi", queries["constraints"])
-        assert any(row[1] == "NOT NULL" for row in constraints), "no contract constraints copied"
+        columns = (
+            "select table_name, column_index, column_name, data_type, comment "
+            "from duckdb_columns() where database_name = '{db}' and schema_name = 'marts'"
+        )
+        assert catalog("mqx_bi", columns) == catalog(work, columns), "columns differ"
+        not_null = (
+            "select table_name, column_name from duckdb_columns() where database_name = '{db}' "
+            "and schema_name = 'marts' and not is_nullable::boolean"
+        )
+        assert catalog("mqx_bi", not_null) == catalog(work, not_null) | view_not_null
+        constraints = (
+            "select table_name, constraint_type, array_to_string(constraint_column_names, ',') "
+            "from duckdb_constraints() where database_name = '{db}' and schema_name = 'marts'"
+        )
+        published = catalog("mqx_bi", constraints)
+        assert published == catalog(work, constraints) | {
+            (name, "NOT NULL", column) for name, column in view_not_null
+        }, "constraints differ"
+        assert sum(row[1] == "NOT NULL" for row in published) > len(view_not_null)
+        comments = (
+            "select table_name, comment from duckdb_tables() where database_name = '{db}' "
+            "and schema_name = 'marts'"
+        )
+        view_comments = (
+            "select view_name, comment from duckdb_views() where database_name = '{db}' "
+            "and schema_name = 'marts'"
+        )
+        assert catalog("mqx_bi", comments) == catalog(work, comments) | catalog(
+            work, view_comments
+        ), "table comments differ"
         manifest = con.execute(
             "select distinct publish_id, dbt_invocation_id from main._publish_manifest"
         ).fetchall()
@@ -325,6 +372,23 @@ def test_refuses_an_unreadable_or_locked_work_file(sources, tmp_path, capsys):
         writer.wait()
     assert not target.exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_refuses_a_work_file_renamed_after_the_build(sources, tmp_path, capsys):
+    """dbt's views name their tables in the catalog dbt opened the file under (mqx): under
+    another file name they cannot be read, and publish says which view and why."""
+    target = tmp_path / "bi" / "mqx_bi.duckdb"
+    before = _published_a(sources, target)
+    renamed = tmp_path / "renamed.duckdb"
+    shutil.copyfile(sources.a, renamed)
+    code = pub.main(
+        ["--from", str(renamed), "--to", str(target), "--target-path", str(sources.target_path)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "cannot read the view marts.tier_history" in err and "'renamed'" in err, err
+    assert pub.verify(target).publish_id == before
+    assert _leftovers(target.parent) == []
 
 
 def test_refuses_when_someone_opened_the_published_file_read_write(sources, tmp_path):
