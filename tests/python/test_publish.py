@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -195,7 +196,8 @@ def _copy_without(source: Path, folder: Path, table: str) -> Path:
     copy.parent.mkdir()
     shutil.copyfile(source, copy)
     with duckdb.connect(str(copy)) as con:
-        con.execute(f"drop table marts.{table}")
+        kind = "view" if _mart_relations(con)[table] else "table"
+        con.execute(f"drop {kind} marts.{table}")
     return copy
 
 
@@ -240,7 +242,7 @@ def test_publish_copies_every_mart_exactly(sources, tmp_path):
             ).fetchone()[0]
             assert differing == 0, f"marts.{name}: {differing} rows differ from the work file"
         views = {name for name, is_view in _mart_relations(con, work).items() if is_view}
-        assert views == {name for name, _ in view_not_null}, views
+        assert {name for name, _ in view_not_null} < views, views
 
         def catalog(database: str, sql: str) -> set[tuple]:
             return set(con.execute(sql.format(db=database)).fetchall())
@@ -385,8 +387,9 @@ def test_refuses_a_work_file_renamed_after_the_build(sources, tmp_path, capsys):
         ["--from", str(renamed), "--to", str(target), "--target-path", str(sources.target_path)]
     )
     err = capsys.readouterr().err
-    assert code == 2 and "Traceback" not in err
-    assert "cannot read the view marts.tier_history" in err and "'renamed'" in err, err
+    assert code == 2 and "Traceback" not in err and "'renamed'" in err, err
+    named = re.search(r"cannot read the view marts\.(\w+)", err)
+    assert named and named.group(1) in {"signals", "tier_history"}, err
     assert pub.verify(target).publish_id == before
     assert _leftovers(target.parent) == []
 

@@ -1,10 +1,8 @@
 -- The signals that count for each unit as of the run date: those of the lookback window
 -- before it, each with its recency-decayed weight (weight x 0.5 ^ (age / half-life)).
 -- Summed per unit they give exactly the unit's total_score on the run date.
--- A view, not a table: the signals mart stores these same rows, and the reasons and
--- tier_assignments read a few columns of them; storing them twice cost a write of
--- every wide row (~3M at 50,000 accounts) per build.
-{{ config(materialized='view') }}
+-- Stored once, here: the reasons, tier_assignments and the signals mart (a view of it)
+-- read it, and each read of a view recomputed the window join.
 with
 
 calendar as (

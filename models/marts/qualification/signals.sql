@@ -1,5 +1,8 @@
 -- The reason ledger: one row per signal counted for a unit as of the run date, with its
 -- recency-decayed weight. A unit's rows sum exactly to its total score.
+-- A view of the stored int_unit_signals_current: publishing copies it into the BI file.
+{{ config(materialized='view') }}
+
 with
 
 signals as (
