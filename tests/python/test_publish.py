@@ -376,6 +376,34 @@ def test_refuses_an_unreadable_or_locked_work_file(sources, tmp_path, capsys):
     assert _leftovers(tmp_path) == []
 
 
+def test_refuses_a_view_mart_that_breaks_its_contract(sources, tmp_path):
+    """A view enforces no constraint: publish creates its copy with the contract's NOT NULL
+    columns, and a NULL there refuses the publish, naming the mart and the column."""
+    target = tmp_path / "bi" / "mqx_bi.duckdb"
+    before = _published_a(sources, target)
+    broken = tmp_path / "null_key" / sources.a.name
+    broken.parent.mkdir()
+    shutil.copyfile(sources.a, broken)
+    catalog = broken.stem
+    with duckdb.connect(str(broken)) as con:
+        assert _mart_relations(con)["tier_history"], "tier_history is no longer a view"
+        con.execute("create table marts.tier_history_rows as select * from marts.tier_history")
+        con.execute(
+            "update marts.tier_history_rows set tier_history_id = null "
+            "where rowid = (select min(rowid) from marts.tier_history_rows)"
+        )
+        con.execute(
+            "create or replace view marts.tier_history as "
+            f"select * from {catalog}.marts.tier_history_rows"
+        )
+    with pytest.raises(
+        pub.PublishError, match=r"marts\.tier_history\.tier_history_id: the contract says NOT NULL"
+    ):
+        _publish(broken, target, sources)
+    assert pub.verify(target).publish_id == before
+    assert _leftovers(target.parent) == []
+
+
 def test_refuses_a_work_file_renamed_after_the_build(sources, tmp_path, capsys):
     """dbt's views name their tables in the catalog dbt opened the file under (mqx): under
     another file name they cannot be read, and publish says which view and why."""
