@@ -280,6 +280,14 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+def _execute_or_refuse(con: duckdb.DuckDBPyConnection, sql: str, refusal: str) -> None:
+    """Run one statement; a DuckDB error refuses the publish with `refusal` and the cause."""
+    try:
+        con.execute(sql)
+    except duckdb.Error as exc:
+        raise PublishError(f"{refusal}: {exc}") from None
+
+
 def _copy_table(
     con: duckdb.DuckDBPyConnection,
     work: str,
@@ -295,22 +303,18 @@ def _copy_table(
     target = f"{PUBLIC_SCHEMA}.{_quote(name)}"
     source = f"{_quote(work)}.{PUBLIC_SCHEMA}.{_quote(name)}"
     if is_view or not ddl:
-        try:
-            con.execute(f"create table {target} as select * from {source}")
-        except duckdb.BinderException as exc:
-            # dbt's views name their tables with the catalog dbt opened the file under
-            raise PublishError(
-                f"cannot read the view {PUBLIC_SCHEMA}.{name} of the work file as attached "
-                f"under the name {work!r} (publish the file dbt built, as dbt named it): {exc}"
-            ) from None
+        _execute_or_refuse(
+            con,
+            f"create table {target} as select * from {source}",
+            f"cannot copy {PUBLIC_SCHEMA}.{name} from the work file attached as {work!r} "
+            "(dbt's views read their tables under the file name dbt built it with)",
+        )
         for column in not_null if is_view else ():
-            try:
-                con.execute(f"alter table {target} alter column {_quote(column)} set not null")
-            except duckdb.Error as exc:
-                raise PublishError(
-                    f"{PUBLIC_SCHEMA}.{name}.{column}: the contract says NOT NULL, "
-                    f"the view breaks it: {exc}"
-                ) from None
+            _execute_or_refuse(
+                con,
+                f"alter table {target} alter column {_quote(column)} set not null",
+                f"{PUBLIC_SCHEMA}.{name}.{column}: the contract says NOT NULL, the view breaks it",
+            )
     else:
         # duckdb_tables().sql is `CREATE TABLE marts.<name>(...)` with types, NOT NULL and
         # PRIMARY KEY: run in this file, it keeps the contract BI readers rely on.
@@ -369,12 +373,11 @@ def _attach_work_file(con: duckdb.DuckDBPyConnection, source_path: Path) -> str:
     """Attach the work file read-only under its own catalog name, the file's name without
     its extension (dbt-duckdb's database name, which the views of the file name), and return
     that name."""
-    try:
-        con.execute(f"attach {_literal(str(source_path))} (read_only)")
-    except duckdb.Error as exc:
-        raise PublishError(
-            f"cannot read the work file {source_path} (is a dbt build still running?): {exc}"
-        ) from None
+    _execute_or_refuse(
+        con,
+        f"attach {_literal(str(source_path))} (read_only)",
+        f"cannot read the work file {source_path} (is a dbt build still running?)",
+    )
     found = con.execute(
         "select database_name from duckdb_databases() "
         "where not internal and database_name != current_database()"

@@ -416,7 +416,7 @@ def test_refuses_a_work_file_renamed_after_the_build(sources, tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and "'renamed'" in err, err
-    named = re.search(r"cannot read the view marts\.(\w+)", err)
+    named = re.search(r"cannot copy marts\.(\w+)", err)
     assert named and named.group(1) in {"signals", "tier_history"}, err
     assert pub.verify(target).publish_id == before
     assert _leftovers(target.parent) == []
