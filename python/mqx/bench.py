@@ -124,6 +124,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("build_peak_rss_mb", "build peak RSS MB"),
     ("incremental_s", "incremental s"),
     ("incremental_share", "incremental / full"),
+    ("publish_s", "publish s"),
 ]
 
 # A fresh interpreter per measured command, so RUSAGE_CHILDREN covers that command only.
@@ -342,6 +343,8 @@ def _method_lines(result: dict[str, Any]) -> list[str]:
         "full build: `dbt build` on a fresh warehouse of the world minus its last day of "
         "events, with no saved parse (a full parse, as on a fresh clone); incremental "
         "build: `dbt build` after that day lands as new files",
+        "publish: `python -m mqx.publish` of the marts after the incremental build (a "
+        "scheduled run is that build and this publish)",
     ]
 
 
@@ -570,11 +573,51 @@ def run_dbt(
         "--log-path",
         str(workdir / "logs"),
     ]
+    return run_checked(
+        cmd, env, output, progress, label, f"(full dbt log: {workdir / 'logs' / 'dbt.log'})"
+    )
+
+
+def run_publish(
+    size_dir: Path,
+    duckdb_path: Path,
+    env: dict[str, str],
+    progress: Callable[[str], None],
+    label: str,
+) -> dict[str, Any]:
+    """`python -m mqx.publish` of the size's warehouse into size_dir/mqx_bi.duckdb, measured;
+    the published file is removed afterwards (at L it is several GB)."""
+    published = size_dir / "mqx_bi.duckdb"
+    cmd = [
+        sys.executable,
+        "-m",
+        "mqx.publish",
+        "--from",
+        str(duckdb_path),
+        "--to",
+        str(published),
+        "--target-path",
+        str(size_dir / "target"),
+    ]
+    stats = run_checked(cmd, env, size_dir / "publish.out", progress, label)
+    published.unlink(missing_ok=True)
+    return stats
+
+
+def run_checked(
+    cmd: list[str],
+    env: dict[str, str],
+    output: Path,
+    progress: Callable[[str], None],
+    label: str,
+    hint: str = "",
+) -> dict[str, Any]:
+    """run_measured, raising BenchError with the tail of the output when cmd fails."""
     stats = run_measured(cmd, env, REPO, output, progress, label)
     if stats["returncode"] != 0:
         raise BenchError(
             f"{label} failed (exit {stats['returncode']}); last lines of {output}:\n"
-            f"{_tail(output)}\n(full dbt log: {workdir / 'logs' / 'dbt.log'})"
+            f"{_tail(output)}" + (f"\n{hint}" if hint else "")
         )
     return stats
 
@@ -631,6 +674,8 @@ def bench_size(
     progress(f"{name}: landed the held day; incremental dbt build")
     incremental = run_dbt(dbt, BUILD, size_dir, env, progress, f"{name}: incremental")
     progress(f"{name}: incremental dbt build done in {incremental['seconds']:.1f} s")
+    published = run_publish(size_dir, duckdb_path, env, progress, f"{name}: publish")
+    progress(f"{name}: published the marts for BI readers in {published['seconds']:.1f} s")
 
     progress(f"{name}: lower bound query ({LOWER_BOUND_THREADS} threads)")
     lower = run_lower_bound(raw_root)
@@ -647,6 +692,7 @@ def bench_size(
             "build_s": build["seconds"],
             "run_s": run["seconds"],
             "incremental_s": incremental["seconds"],
+            "publish_s": published["seconds"],
             "incremental_rows": held_rows,
             "incremental_peak_rss_mb": incremental["peak_rss_mb"],
             "lower_bound_s": lower["seconds"],

@@ -1,10 +1,13 @@
-"""Unit tests of the bench's pure parts: sizes, targets, formatting, the lower-bound query.
+"""Unit tests of the bench's parts: sizes, targets, formatting, the lower-bound query, and
+the timed publish.
 
-No dbt runs here: the results are made up, the raw root is a few hand-written files."""
+No dbt runs here: the results are made up, the raw root is a few hand-written files; the
+publish test copies the small world's build."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,6 +30,7 @@ def _row(size: str, **values: float) -> dict:
         "lower_bound_s": 2.0,
         "build_peak_rss_mb": 1536.4,
         "incremental_s": 8.0,
+        "publish_s": 3.0,
     }
     row.update(values)
     return row
@@ -122,7 +126,7 @@ def test_markdown_table_has_every_column_and_the_verdicts():
         assert target["label"] in header
     s_line = next(line for line in lines if line.startswith("| S |"))
     cells = [c.strip() for c in s_line.strip("|").split("|")]
-    assert cells[:12] == [
+    assert cells[:13] == [
         "S",
         "2,000",
         "1,234,567",
@@ -135,8 +139,9 @@ def test_markdown_table_has_every_column_and_the_verdicts():
         "1,536",
         "8.0",
         "20%",
+        "3.0",
     ]
-    assert cells[12:] == ["—", "—", "—", "—", "pass"]  # M and L targets: not the S row
+    assert cells[13:] == ["—", "—", "—", "—", "pass"]  # M and L targets: not the S row
     m_line = next(line for line in lines if line.startswith("| M |"))
     # 150 s build, 30 s run vs 2 s lower bound, incremental 8 s = 5% of the build
     assert m_line.rstrip().endswith("| fail | fail | pass | — | — |")
@@ -282,3 +287,25 @@ def test_full_build_starts_from_no_warehouse_and_no_saved_parse(tmp_path):
     assert sorted(p.name for p in size_dir.iterdir()) == ["raw"]
     assert (size_dir / "raw" / "events.csv").read_text() == "id\n1\n"
     bench.clear_build_state(size_dir, duckdb_path)  # nothing left to clear: no error
+
+
+def test_publish_is_timed_and_its_file_removed(small_world_build, tmp_path):
+    """The scheduled run's second step: timed like the dbt commands, and the published copy
+    deleted afterwards (at L it is several GB)."""
+    size_dir = tmp_path / "S"
+    size_dir.mkdir()
+    shutil.copytree(small_world_build.target_path, size_dir / "target")
+    warehouse = size_dir / small_world_build.duckdb_path.name  # the name dbt built it under
+    shutil.copyfile(small_world_build.duckdb_path, warehouse)
+    env = bench.dbt_environment(tmp_path, warehouse, tmp_path)
+    lines: list[str] = []
+
+    stats = bench.run_publish(size_dir, warehouse, env, lines.append, "S: publish")
+
+    assert stats["returncode"] == 0 and stats["seconds"] > 0, stats
+    assert "marts.tier_history" in (size_dir / "publish.out").read_text()
+    assert not (size_dir / "mqx_bi.duckdb").exists()
+
+    warehouse.unlink()
+    with pytest.raises(bench.BenchError, match=r"(?s)S: publish failed .*no work file at"):
+        bench.run_publish(size_dir, warehouse, env, lines.append, "S: publish")
