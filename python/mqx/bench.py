@@ -644,7 +644,7 @@ def bench_size(
     cfg = WorldConfig(accounts=accounts, seed=seed, out=raw_root, truth=truth, quiet=True)
     t0 = time.perf_counter()
     try:
-        summary = generate(cfg)
+        summary = generate(cfg, report=lambda line: progress(f"{name}: generating: {line}"))
     except WorldExistsError as exc:
         raise BenchError(f"{name}: cannot generate: {exc}") from exc
     generate_s = time.perf_counter() - t0

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -111,24 +112,36 @@ def spend_table(cfg: c.WorldConfig, campaigns: pd.DataFrame) -> pd.DataFrame:
 
 
 class Progress:
-    def __init__(self, quiet: bool, total_chunks: int, total_accounts: int) -> None:
+    """A line per chunk on stderr; when quiet, nothing, or with ``report`` a line to it
+    at most every ``every_s`` seconds and on the last chunk (the bench's log)."""
+
+    def __init__(
+        self,
+        quiet: bool,
+        total_chunks: int,
+        total_accounts: int,
+        report: Callable[[str], None] | None = None,
+        every_s: float = 30.0,
+    ) -> None:
         self.quiet, self.total_chunks, self.total_accounts = quiet, total_chunks, total_accounts
-        self.t0 = time.perf_counter()
+        self.report, self.every_s = report, every_s
+        self.t0 = self.reported_at = time.perf_counter()
         self.events = 0
 
     def update(self, chunk: int, accounts_done: int, events: int) -> None:
         self.events += events
-        if self.quiet:
-            return
-        ev = self.events
-        ev_txt = f"{ev / 1e6:.1f}M" if ev >= 1e6 else f"{ev / 1e3:.0f}K"
-        print(
-            f"[world] chunk {chunk}/{self.total_chunks} accounts "
-            f"{accounts_done}/{self.total_accounts} events {ev_txt} "
-            f"{time.perf_counter() - self.t0:.0f}s",
-            file=sys.stderr,
-            flush=True,
+        now = time.perf_counter()
+        line = (
+            f"chunk {chunk}/{self.total_chunks} accounts {accounts_done:,}/"
+            f"{self.total_accounts:,} events {self.events:,} {now - self.t0:.0f}s"
         )
+        if not self.quiet:
+            print(f"[world] {line}", file=sys.stderr, flush=True)
+        elif self.report is not None and (
+            chunk == self.total_chunks or now - self.reported_at >= self.every_s
+        ):
+            self.report(line)
+            self.reported_at = now
 
 
 def _truth_accounts(ch: Chunk) -> pd.DataFrame:
@@ -234,8 +247,14 @@ def run_chunk(ch: Chunk, cat: pd.DataFrame, campaigns: pd.DataFrame, first_chunk
     }
 
 
-def generate(cfg: c.WorldConfig) -> dict[str, Any]:
-    """Generate the world described by ``cfg``; returns a summary (also in manifest.json)."""
+def generate(
+    cfg: c.WorldConfig,
+    report: Callable[[str], None] | None = None,
+    report_every_s: float = 30.0,
+) -> dict[str, Any]:
+    """Generate the world described by ``cfg``; returns a summary (also in manifest.json).
+    A quiet run (cfg.quiet) sends its progress to ``report``, if given, at most every
+    ``report_every_s`` seconds."""
     t0 = time.perf_counter()
     writer = Writer(cfg)
     truth = TruthWriter(cfg.truth, cfg.force)
@@ -253,7 +272,7 @@ def generate(cfg: c.WorldConfig) -> dict[str, Any]:
     cat = catalogue(cfg)
 
     n_chunks = (cfg.accounts + cfg.chunk_size - 1) // cfg.chunk_size
-    progress = Progress(cfg.quiet, n_chunks, cfg.accounts)
+    progress = Progress(cfg.quiet, n_chunks, cfg.accounts, report, report_every_s)
     human = machine = 0.0
     icp_weeks = icp_in_market = 0
     person_next = 1
