@@ -656,7 +656,13 @@ def bench_size(
 
     held_root = size_dir / "held"
     shutil.rmtree(held_root, ignore_errors=True)
-    held = holdback.hold_back(raw_root, held_root, holdback.world_end_date(truth), days=1)
+    held = holdback.hold_back(
+        raw_root,
+        held_root,
+        holdback.world_end_date(truth),
+        days=1,
+        report=lambda line: progress(f"{name}: holding back: {line}"),
+    )
     held_rows = sum(c["held"] for c in held.values())
     progress(f"{name}: held back the last day, {held_rows:,} event rows, to land later")
 

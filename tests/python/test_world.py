@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from mqx.world import WorldConfig, generate
+from mqx.world import WorldConfig, generate, holdback
 from mqx.world.config import RAW_TABLES
 from mqx.world.writer import BOMBORA_HEADER, WorldExistsError
 
@@ -127,6 +128,17 @@ def test_quiet_generation_reports_its_progress_to_a_callback(tmp_path: Path) -> 
         report=quiet.append,
     )
     assert [line.split(" events ")[0] for line in quiet] == ["chunk 3/3 accounts 250/250"]
+
+
+def test_hold_back_reports_each_table_as_it_is_done(world, tmp_path: Path) -> None:
+    cfg, summary = world
+    raw = tmp_path / "raw"
+    shutil.copytree(cfg.out, raw)
+    lines: list[str] = []
+    end_date = dt.date.fromisoformat(summary["end_date"])
+    counts = holdback.hold_back(raw, tmp_path / "held", end_date, report=lines.append)
+    assert len(counts) > 5
+    assert lines == [f"{t}: {c['kept']:,} kept, {c['held']:,} held" for t, c in counts.items()]
 
 
 def test_every_contract_table_and_required_column(world) -> None:
