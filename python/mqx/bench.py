@@ -33,6 +33,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -484,6 +485,21 @@ def _tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+_DBT_NODE_DONE = re.compile(r"\b\d+ of (\d+) (?!START\b)[A-Z]")
+
+
+def dbt_nodes_done(output: Path) -> str:
+    """How far a dbt command is, from its output so far: ', 45 of 633 nodes done' (the
+    result lines: OK, PASS, WARN, ERROR, FAIL, SKIP...), or '' before any (or for output
+    that is not dbt's)."""
+    try:
+        text = output.read_text(errors="replace")
+    except OSError:
+        return ""
+    done = _DBT_NODE_DONE.findall(text)
+    return f", {len(done)} of {done[-1]} nodes done" if done else ""
+
+
 def run_measured(
     cmd: list[str],
     env: dict[str, str],
@@ -511,7 +527,10 @@ def run_measured(
                     proc.wait(timeout=heartbeat_s)
                     break
                 except subprocess.TimeoutExpired:
-                    progress(f"{label}: still running, {time.perf_counter() - t0:.0f} s")
+                    progress(
+                        f"{label}: still running, {time.perf_counter() - t0:.0f} s"
+                        f"{dbt_nodes_done(output)}"
+                    )
         except BaseException:
             proc.wait()
             raise

@@ -7,8 +7,10 @@ publish test copies the small world's build."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -287,6 +289,44 @@ def test_full_build_starts_from_no_warehouse_and_no_saved_parse(tmp_path):
     assert sorted(p.name for p in size_dir.iterdir()) == ["raw"]
     assert (size_dir / "raw" / "events.csv").read_text() == "id\n1\n"
     bench.clear_build_state(size_dir, duckdb_path)  # nothing left to clear: no error
+
+
+DBT_LINES = [
+    "01:17:31  1 of 632 START sql incremental model staging.base_bombora__surges ..... [RUN]",
+    "01:17:31  2 of 632 START sql incremental model staging.base_g2__buyer_intent .. [RUN]",
+    "01:17:31  2 of 632 OK created sql incremental model staging.base_g2__buyer_intent [OK in 1s]",
+    "01:17:33  1 of 632 OK created sql incremental model staging.base_bombora__surges [OK in 2s]",
+    "01:18:02  40 of 632 START test unique_people_person_id ......................... [RUN]",
+    "01:18:02  40 of 632 FAIL 1 unique_people_person_id ................... [FAIL 1 in 0.2s]",
+]
+
+
+def test_dbt_progress_counts_finished_nodes(tmp_path):
+    output = tmp_path / "dbt.out"
+    assert bench.dbt_nodes_done(output) == ""  # no output yet
+    output.write_text("01:17:26  Running with dbt=1.11.16\n")
+    assert bench.dbt_nodes_done(output) == ""
+    output.write_text("\n".join(DBT_LINES) + "\n")
+    assert bench.dbt_nodes_done(output) == ", 3 of 632 nodes done"
+
+
+def test_heartbeat_says_how_far_the_command_is(tmp_path):
+    # a stand-in for dbt: two nodes done, then a long one; the heartbeat reads its output
+    script = "import time; print(" + repr("\n".join(DBT_LINES[:4])) + ", flush=True); time.sleep(2)"
+    messages: list[str] = []
+    result = bench.run_measured(
+        [sys.executable, "-c", script],
+        dict(os.environ),
+        tmp_path,
+        tmp_path / "standin.out",
+        messages.append,
+        "S: dbt build",
+        heartbeat_s=0.5,
+    )
+    assert result["returncode"] == 0
+    assert messages, "no heartbeat in a 2 s command with a 0.5 s heartbeat"
+    assert messages[-1].startswith("S: dbt build: still running, ")
+    assert messages[-1].endswith(" s, 2 of 632 nodes done")
 
 
 def test_publish_is_timed_and_its_file_removed(small_world_build, tmp_path):
