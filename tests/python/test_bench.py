@@ -106,6 +106,20 @@ def test_incremental_share_of_the_full_build_and_l_memory():
     assert _verdicts([_row("M", incremental_s=None)])["m_incremental"] == "not measured"
 
 
+def test_peak_rss_is_the_largest_of_every_measured_command():
+    # at L (111a2e6) the run-only reached 10.7 GB and the publish 9.9 GB, the build 9.1 GB
+    steps = {"build_peak_rss_mb": 9129.4, "run_peak_rss_mb": 10706.3}
+    row = bench.derive_metrics(_row("L", **steps, publish_peak_rss_mb=9911.8))
+    assert row["peak_rss_mb"] == pytest.approx(10706.3)
+    over = {"incremental_peak_rss_mb": 12 * 1024.0 + 1}
+    assert _verdicts([_row("L", **over)])["l_peak_rss"] == "fail"
+    assert _verdicts([_row("L", publish_peak_rss_mb=12 * 1024.0 + 1)])["l_peak_rss"] == "fail"
+    assert _verdicts([_row("L", **steps)])["l_peak_rss"] == "pass"
+    none = {f"{step}_peak_rss_mb": None for step in bench.PEAK_RSS_STEPS}
+    assert bench.derive_metrics(_row("L", **none))["peak_rss_mb"] is None
+    assert _verdicts([_row("L", **none)])["l_peak_rss"] == "not measured"
+
+
 def test_derive_metrics_ratio_and_missing_parts():
     row = bench.derive_metrics(_row("S", run_s=9.0, lower_bound_s=1.5))
     assert row["run_lb_ratio"] == pytest.approx(6.0)
