@@ -96,16 +96,19 @@ def test_same_config_gives_identical_bytes(tmp_path: Path) -> None:
 def test_quiet_generation_reports_its_progress_to_a_callback(tmp_path: Path) -> None:
     # the bench generates quietly and logs these lines (L takes minutes): one per chunk
     # here (every 0 s), the events counted are the rows written bar the two global tables
+    def config(name: str) -> WorldConfig:
+        root = tmp_path / name
+        return WorldConfig(
+            accounts=250,
+            seed=11,
+            out=root / "raw",
+            truth=root / "truth",
+            quiet=True,
+            chunk_size=100,
+        )
+
     lines: list[str] = []
-    cfg = WorldConfig(
-        accounts=250,
-        seed=11,
-        out=tmp_path / "raw",
-        truth=tmp_path / "truth",
-        quiet=True,
-        chunk_size=100,
-    )
-    summary = generate(cfg, report=lines.append, report_every_s=0)
+    summary = generate(config("every_chunk"), report=lines.append, report_every_s=0)
     assert [line.split(" events ")[0] for line in lines] == [
         "chunk 1/3 accounts 100/250",
         "chunk 2/3 accounts 200/250",
@@ -116,17 +119,7 @@ def test_quiet_generation_reports_its_progress_to_a_callback(tmp_path: Path) -> 
     assert lines[-1].split(" events ")[1].split(" ")[0] == f"{events:,}"
     # every 30 s (the bench's): only the last chunk of a world made in less
     quiet: list[str] = []
-    generate(
-        WorldConfig(
-            accounts=250,
-            seed=11,
-            out=tmp_path / "raw2",
-            truth=tmp_path / "truth2",
-            quiet=True,
-            chunk_size=100,
-        ),
-        report=quiet.append,
-    )
+    generate(config("every_30_s"), report=quiet.append)
     assert [line.split(" events ")[0] for line in quiet] == ["chunk 3/3 accounts 250/250"]
 
 
