@@ -373,6 +373,13 @@ def _attach_work_file(con: duckdb.DuckDBPyConnection, source_path: Path) -> str:
     """Attach the work file read-only under its own catalog name, the file's name without
     its extension (dbt-duckdb's database name, which the views of the file name), and return
     that name."""
+    here = con.execute("select current_database()").fetchone()[0]
+    if here == source_path.stem:
+        raise PublishError(
+            f"cannot publish into a file named like the work file ({source_path.name}): DuckDB "
+            f"names a file's catalog after its file name, and the work file's views need "
+            f"{here!r}; give the published file another name (the default is mqx_bi.duckdb)"
+        )
     _execute_or_refuse(
         con,
         f"attach {_literal(str(source_path))} (read_only)",

@@ -422,6 +422,20 @@ def test_refuses_a_work_file_renamed_after_the_build(sources, tmp_path, capsys):
     assert _leftovers(target.parent) == []
 
 
+def test_refuses_a_published_file_named_like_the_work_file(sources, tmp_path, capsys):
+    """The published file mqx.duckdb (in another folder) would take the catalog name mqx
+    that the work file's views read through: refused up front, saying so."""
+    target = tmp_path / "bi" / "mqx.duckdb"
+    code = pub.main(
+        ["--from", str(sources.a), "--to", str(target), "--target-path", str(sources.target_path)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err, err
+    assert "named like the work file (mqx.duckdb)" in err and "'mqx'" in err, err
+    assert not target.exists()
+    assert _leftovers(target.parent) == []
+
+
 def test_refuses_when_someone_opened_the_published_file_read_write(sources, tmp_path):
     target = tmp_path / "mqx_bi.duckdb"
     before = _published_a(sources, target)
