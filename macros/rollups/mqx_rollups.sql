@@ -24,16 +24,16 @@
 
 {#- How many batches of units a full refresh of int_unit_signal_features_weekly computes
     in: about `rows_per_batch` rows of `relation` (int_unit_signals) per batch, so each
-    batch's aggregates fit in memory (figures: the var in dbt_project.yml), on a full
-    refresh and on an incremental run alike. One batch off DuckDB (other engines build
-    it as a table) or in a unit test. -#}
+    batch's aggregates fit in memory (figures: the var in dbt_project.yml). One
+    batch when the model is incremental (it computes changed units and new dates only),
+    not on DuckDB (other engines build it as a table), or in a unit test. -#}
 {% macro mqx_unit_batches(relation, rows_per_batch) %}
     {%- if rows_per_batch < 1 %}
         {{- exceptions.raise_compiler_error(
             'var unit_batch_signals must be a whole number of signals above 0, got '
             ~ var('unit_batch_signals')) }}
     {%- endif %}
-    {%- if not execute or this is none or target.type != 'duckdb' %}
+    {%- if not execute or this is none or target.type != 'duckdb' or is_incremental() %}
         {{- return(1) }}
     {%- endif %}
     {%- set rows = run_query('select count(*) from ' ~ relation).columns[0].values()[0] %}
@@ -51,10 +51,9 @@
     hash(unit_type, unit_id) % {{ batches }} = {{ batch }} /* mqx unit batch */
 {%- endmacro %}
 
-{#- Post-hook of a run computed in batches (mqx_unit_batches): the model's table holds
-    the first batch (an incremental run: has it appended); insert the others, each with
-    the model's own SQL for that batch's units. Nothing when the SQL has no batch
-    predicate (one batch). -#}
+{#- Post-hook of a full refresh computed in batches (mqx_unit_batches): the model's table
+    holds the first batch; insert the others, each with the model's own SQL for that
+    batch's units. Nothing when the SQL has no batch predicate (one batch). -#}
 {% macro mqx_insert_unit_batches() %}
     {%- if not execute %}{{ return('') }}{% endif %}
     {#- the first batch's predicate, whatever the number of batches -#}
@@ -81,19 +80,13 @@
     fingerprint  (pre-hook) each unit's signal fingerprint now, as of the cutoff of the
                  stored rows (the last weekly date stored) and of the new one (the last
                  weekly date of the calendar), in a temporary table;
-    stored       (pre-hook) what the table holds before the run writes (its dates, and
-                 its units with their fingerprints), in temporary tables the model's SQL
-                 reads (mqx_signal_features_stored): every batch of units
-                 (mqx_insert_unit_batches) must see the table as it was before the first;
-    clear_run_date  (pre-hook) delete the stored run-date rows: every unit is computed
-                 on the run date again (the model appends its rows);
     forget       delete the rows whose fingerprint is neither: rows of units whose
                  signals changed (the run stored their rows again, with the new one), of
                  units with no signal left; and the rows of dates that left the calendar
-                 (a week out of the history);
+                 (an old run date, a week out of the history);
     refingerprint  give the rows kept the fingerprint as of the new cutoff (only when
                  a new weekly date moved it), so all rows of a unit carry the same one;
-    clean_up     drop the temporary tables.
+    clean_up     drop the temporary table.
     Nothing on a full build: every row is computed with the current fingerprint. -#}
 {% macro mqx_signal_features_hook(step) %}
     {%- if is_incremental() %}
@@ -122,16 +115,6 @@
                 unit_signals.unit_id,
                 cutoffs.stored_cutoff,
                 cutoffs.new_cutoff
-        {%- elif step == 'stored_dates' %}
-            create or replace temporary table {{ mqx_signal_features_stored('dates') }} as
-            select distinct as_of_date, is_run_date from {{ this }}
-        {%- elif step == 'stored_units' %}
-            create or replace temporary table {{ mqx_signal_features_stored('units') }} as
-            select distinct unit_type, unit_id, signals_fingerprint
-            from {{ this }}
-            where not is_run_date
-        {%- elif step == 'clear_run_date' %}
-            delete from {{ this }} where is_run_date
         {%- elif step == 'forget' %}
             delete from {{ this }} as stored
             where not exists (
@@ -159,19 +142,10 @@
                 and current_units.stored_cutoff_fingerprint != current_units.new_cutoff_fingerprint
                 and stored.signals_fingerprint = current_units.stored_cutoff_fingerprint
         {%- elif step == 'clean_up' %}
-            drop table if exists {{ fingerprints }};
-            drop table if exists {{ mqx_signal_features_stored('dates') }};
-            drop table if exists {{ mqx_signal_features_stored('units') }}
+            drop table if exists {{ fingerprints }}
         {%- endif %}
     {%- endif %}
 {% endmacro %}
-
-{#- The temporary table of what int_unit_signal_features_weekly stored before this run:
-    'dates' (as_of_date, is_run_date) or 'units' (unit_type, unit_id, signals_fingerprint
-    of its weekly rows); made by its pre-hook (mqx_signal_features_hook). -#}
-{% macro mqx_signal_features_stored(what) -%}
-    mqx_signal_features_stored_{{ what }}
-{%- endmacro %}
 
 
 {#- Decayed weights are summed as whole nanopoints (a weight x 10^9, rounded): integer sums

@@ -14,7 +14,6 @@ table of the staging, intermediate and marts schemas.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import time
 from datetime import timedelta
@@ -135,9 +134,6 @@ def incremental_and_full(small_world, tmp_path_factory) -> tuple:
 
     first = run_dbt([*MODELS_AND_SEEDS], raw, work / "warehouse")
     assert first.success, first.error or first.failures()
-    # the daily build computes the weekly signal features in three batches of units
-    signals = first.scalar("select count(*) from intermediate.int_unit_signals")
-    batched = json.dumps({"unit_batch_signals": signals // 3 + 1})
     _add_resyncs(raw, held)
     holdback.land(held, raw)
 
@@ -153,7 +149,7 @@ def incremental_and_full(small_world, tmp_path_factory) -> tuple:
     reader = _start(READER_LOOP, published, stop, ready, out, "1800")
     try:
         _wait_for(ready, reader)
-        incremental = run_dbt(["build", "--vars", batched], raw, work / "warehouse")
+        incremental = run_dbt(["build"], raw, work / "warehouse")
         assert incremental.success, incremental.error or incremental.failures()
         publish_ids.append(
             publish.publish(
@@ -207,14 +203,7 @@ def test_resynced_rows_resolve_as_in_a_full_refresh(incremental_and_full):
 
 
 def test_incremental_run_equals_full_refresh(incremental_and_full):
-    """The daily build (its signal features in batches of units) stores what a full
-    refresh (one statement) does."""
     incremental, full, _, _, _ = incremental_and_full
-    log = (incremental.workdir / "logs" / "dbt.log").read_text()
-    # a third of the first build's signals each: three batches, four with the new days'
-    batches = re.findall(r"computed in (\d+) batches of units", log)
-    assert batches and int(batches[-1]) >= 3, batches
-    assert f"batch {batches[-1]} of {batches[-1]}" in log
     after, reference = incremental.checksums(SCHEMAS), full.checksums(SCHEMAS)
     assert len(reference) > 40, f"too few tables compared: {sorted(reference)}"
     assert after.keys() == reference.keys()
@@ -348,55 +337,6 @@ def test_full_refresh_in_unit_batches_equals_one_statement(
             f" (select count(*) from (from single.{FEATURES} except all from {FEATURES}))"
         ).fetchone()
     assert (only_batched, only_single) == (0, 0)
-
-
-def test_incremental_run_in_unit_batches_equals_one_statement(
-    small_world, small_world_build, tmp_path
-):
-    """A week later (a new weekly date, and a unit whose signals changed), the incremental
-    run of the weekly signal features in three batches of units stores the same rows as in
-    one statement: every batch reads the table as it was before the run, not what the
-    batches before it wrote."""
-    shutil.copyfile(small_world_build.duckdb_path, tmp_path / "mqx.duckdb")
-    run_date = small_world_build.scalar(
-        "select max(run_as_of_date) from intermediate.int_run_calendar"
-    )
-    week_before = json.dumps({"as_of_date": str(run_date - timedelta(days=7))})
-    raw = small_world / "raw"
-    first = run_dbt([*FEATURE_MODELS, "--full-refresh", "--vars", week_before], raw, tmp_path)
-    assert first.success, first.error or first.failures()
-    with duckdb.connect(str(first.duckdb_path)) as con:
-        con.execute(
-            f"update {FEATURES} set signals_fingerprint = 0 where unit_id = "
-            f"(select min(unit_id) from {FEATURES} where unit_type = 'account')"
-        )
-    signals = small_world_build.scalar("select count(*) from intermediate.int_unit_signals")
-    batched = json.dumps({"unit_batch_signals": signals // 3 + 1})
-    workdirs = {name: tmp_path.parent / f"{tmp_path.name}_{name}" for name in ("one", "batched")}
-    for workdir in workdirs.values():
-        shutil.copytree(tmp_path, workdir, ignore=lambda *_: ["logs"])
-    # the batched run twice: a second run on the same day stores the same rows again
-    for name, extra in (
-        ("one", []),
-        ("batched", ["--vars", batched]),
-        ("batched", ["--vars", batched]),
-    ):
-        run = run_dbt([*FEATURE_MODELS, *extra], raw, workdirs[name])
-        assert run.success, run.error or run.failures()
-        if name == "one":
-            continue
-        log = (workdirs[name] / "logs" / "dbt.log").read_text()
-        assert "computed in 3 batches of units" in log and "batch 3 of 3" in log
-        with duckdb.connect(str(run.duckdb_path)) as con:
-            con.execute(f"attach '{workdirs['one'] / 'mqx.duckdb'}' as single (read_only)")
-            new_week, only_batched, only_single = con.execute(
-                f"select (select count(*) from {FEATURES} where not is_run_date"
-                f" and as_of_date > '{run_date - timedelta(days=7)}'),"
-                f" (select count(*) from (from {FEATURES} except all from single.{FEATURES})),"
-                f" (select count(*) from (from single.{FEATURES} except all from {FEATURES}))"
-            ).fetchone()
-        assert new_week > 0, "the run should have computed a new weekly date"
-        assert (only_batched, only_single) == (0, 0)
 
 
 def test_unit_batch_signals_below_one_is_a_clear_error(small_world, tmp_path):

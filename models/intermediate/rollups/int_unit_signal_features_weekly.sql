@@ -10,30 +10,23 @@
 --   (1) every date of the units whose fingerprint changed (late or re-synced events, a
 --       deletion, a person linked to another account; new units have none stored);
 --   (2) every other unit on the weekly dates not stored yet and on the run date.
--- The run appends these rows; its hooks (mqx_signal_features_hook) first delete the stored
--- run-date rows, then forget the old rows of changed units and the rows of dates that
--- left the calendar, and, when a new weekly date moved the cutoff, give the kept rows
--- their fingerprint as of the new cutoff. Each value is
+-- The hooks (mqx_signal_features_hook) then forget the rows of changed units not computed
+-- again and the rows of dates that left the calendar, and, when a new weekly date moved
+-- the cutoff, give the kept rows their fingerprint as of the new cutoff. Each value is
 -- computed row by row in a way that does not depend on what else is computed with it
 -- (see weekly_summed), so the table equals a full refresh
 -- (tests/python/test_incremental.py). After changing signal_lookback_days or a count's
 -- window, run with --full-refresh.
 --
--- A run computes the units in batches of about unit_batch_signals signals each
+-- A full refresh computes the units in batches of about unit_batch_signals signals each
 -- (mqx_unit_batches: this SQL for the first batch, the post-hook inserts the others), so
--- that each batch's aggregates fit in memory; a unit's rows are all in one batch. On an
--- incremental run every batch reads what the table held before the run (the pre-hook's
--- copies, mqx_signal_features_stored), not what the batches before it wrote.
+-- that each batch's aggregates fit in memory; a unit's rows are all in one batch.
 {{ config(
     materialized=mqx_event_materialization(),
-    incremental_strategy='append',
+    unique_key='unit_week_id',
+    incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook=[
-        "{{ mqx_signal_features_hook('fingerprint') }}",
-        "{{ mqx_signal_features_hook('stored_dates') }}",
-        "{{ mqx_signal_features_hook('stored_units') }}",
-        "{{ mqx_signal_features_hook('clear_run_date') }}",
-    ],
+    pre_hook="{{ mqx_signal_features_hook('fingerprint') }}",
     post_hook=[
         "{{ mqx_insert_unit_batches() }}",
         "{{ mqx_signal_features_hook('forget') }}",
@@ -92,12 +85,13 @@ unit_signals as (
 
 {% if incremental %}
     stored_dates as (
-        select as_of_date, is_run_date from {{ mqx_signal_features_stored('dates') }}
+        select distinct as_of_date, is_run_date from {{ this }}
     ),
 
     stored_units as (
-        select unit_type, unit_id, signals_fingerprint
-        from {{ mqx_signal_features_stored('units') }}
+        select distinct unit_type, unit_id, signals_fingerprint
+        from {{ this }}
+        where not is_run_date
     ),
 
     stored_cutoff as (
