@@ -183,6 +183,21 @@
 {% endmacro %}
 
 
+{#- Put after `name as` in a CTE read more than once whose rows are cheap to compute again
+    but too many to keep: the engine computes it again for each read instead of storing
+    its result first (DuckDB stores such a CTE by default; figures where it is used).
+    Engines without the keyword (Spark, Snowflake, BigQuery) decide for themselves. -#}
+{% macro mqx_not_materialized() %}
+    {{- return(adapter.dispatch('mqx_not_materialized', 'mqx')()) -}}
+{% endmacro %}
+
+{% macro default__mqx_not_materialized() -%}{%- endmacro %}
+
+{% macro duckdb__mqx_not_materialized() -%}not materialized{%- endmacro %}
+
+{% macro postgres__mqx_not_materialized() -%}not materialized{%- endmacro %}
+
+
 {#- Each row of `calendar` (a relation with an as_of_date) once for every day of the
     `days` days before it: window_date and its age_days (1 .. days). Rolling windows join
     their events on window_date, an equality (hash) join, instead of on a date range. -#}

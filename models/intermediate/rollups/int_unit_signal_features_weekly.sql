@@ -64,7 +64,12 @@ calendar as (
     select as_of_date, is_run_date from {{ ref('int_run_calendar') }}
 ),
 
-unit_signals as (
+-- Read three times (unit_keys, signal_days, account_keys). An incremental run reads every
+-- unit's signals in one statement: computed again for each read rather than stored first
+-- (at 200,000 accounts, 53 M rows: the statement 68 s stored, 23 s not; at 50,000 7.0 s
+-- and 5.3 s). A batch of a full refresh is small enough to store (not stored: 1.2x slower
+-- at 50,000 accounts, 1.3x at 200,000).
+unit_signals as {% if incremental %}{{ mqx_not_materialized() }}{% endif %} (
     select
         unit_type,
         unit_id,
