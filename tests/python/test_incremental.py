@@ -313,6 +313,18 @@ def test_signal_features_compute_only_changed_units_and_new_dates(
     assert new_week_rows > 0, "a week later every active unit has a row on the new weekly date"
     assert changed_rows > 1 and changed_min >= 0, (changed_rows, changed_min)
 
+    # run again on the same day: the same rows (the run-date rows replaced, not doubled)
+    shutil.copyfile(second.duckdb_path, tmp_path / "second.duckdb")
+    third = run_dbt(FEATURE_MODELS, raw, tmp_path)
+    assert third.success, third.error or third.failures()
+    with duckdb.connect(str(third.duckdb_path)) as con:
+        con.execute(f"attach '{tmp_path / 'second.duckdb'}' as second (read_only)")
+        only_third, only_second = con.execute(
+            f"select (select count(*) from (from {FEATURES} except all from second.{FEATURES})),"
+            f" (select count(*) from (from second.{FEATURES} except all from {FEATURES}))"
+        ).fetchone()
+    assert (only_third, only_second) == (0, 0)
+
 
 def test_full_refresh_in_unit_batches_equals_one_statement(
     small_world, small_world_build, tmp_path
