@@ -260,6 +260,16 @@ FEATURES = "intermediate.int_unit_signal_features_weekly"
 FEATURE_MODELS = ["run", "-s", "int_run_calendar", "int_unit_signal_features_weekly"]
 
 
+def _features_only_in_each(warehouse, other) -> tuple[int, int]:
+    """Rows of the signal features in one warehouse and not the other, each way (a bag)."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(f"attach '{other}' as other (read_only)")
+        return con.execute(
+            f"select (select count(*) from (from {FEATURES} except all from other.{FEATURES})),"
+            f" (select count(*) from (from other.{FEATURES} except all from {FEATURES}))"
+        ).fetchone()
+
+
 def test_signal_features_compute_only_changed_units_and_new_dates(
     small_world, small_world_build, tmp_path
 ):
@@ -317,13 +327,7 @@ def test_signal_features_compute_only_changed_units_and_new_dates(
     shutil.copyfile(second.duckdb_path, tmp_path / "second.duckdb")
     third = run_dbt(FEATURE_MODELS, raw, tmp_path)
     assert third.success, third.error or third.failures()
-    with duckdb.connect(str(third.duckdb_path)) as con:
-        con.execute(f"attach '{tmp_path / 'second.duckdb'}' as second (read_only)")
-        only_third, only_second = con.execute(
-            f"select (select count(*) from (from {FEATURES} except all from second.{FEATURES})),"
-            f" (select count(*) from (from second.{FEATURES} except all from {FEATURES}))"
-        ).fetchone()
-    assert (only_third, only_second) == (0, 0)
+    assert _features_only_in_each(third.duckdb_path, tmp_path / "second.duckdb") == (0, 0)
 
 
 def test_full_refresh_in_unit_batches_equals_one_statement(
@@ -342,13 +346,7 @@ def test_full_refresh_in_unit_batches_equals_one_statement(
     assert build.success, build.error or build.failures()
     log = (tmp_path / "logs" / "dbt.log").read_text()
     assert "computed in 3 batches of units" in log and "batch 3 of 3" in log
-    with duckdb.connect(str(build.duckdb_path)) as con:
-        con.execute(f"attach '{small_world_build.duckdb_path}' as single (read_only)")
-        only_batched, only_single = con.execute(
-            f"select (select count(*) from (from {FEATURES} except all from single.{FEATURES})),"
-            f" (select count(*) from (from single.{FEATURES} except all from {FEATURES}))"
-        ).fetchone()
-    assert (only_batched, only_single) == (0, 0)
+    assert _features_only_in_each(build.duckdb_path, small_world_build.duckdb_path) == (0, 0)
 
 
 def test_unit_batch_signals_below_one_is_a_clear_error(small_world, tmp_path):
