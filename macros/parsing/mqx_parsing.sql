@@ -187,15 +187,9 @@
     but too many to keep: the engine computes it again for each read instead of storing
     its result first (DuckDB stores such a CTE by default; figures where it is used).
     Engines without the keyword (Spark, Snowflake, BigQuery) decide for themselves. -#}
-{% macro mqx_not_materialized() %}
-    {{- return(adapter.dispatch('mqx_not_materialized', 'mqx')()) -}}
-{% endmacro %}
-
-{% macro default__mqx_not_materialized() -%}{%- endmacro %}
-
-{% macro duckdb__mqx_not_materialized() -%}not materialized{%- endmacro %}
-
-{% macro postgres__mqx_not_materialized() -%}not materialized{%- endmacro %}
+{% macro mqx_not_materialized() -%}
+    {%- if target.type in ('duckdb', 'postgres') %}not materialized{% endif -%}
+{%- endmacro %}
 
 
 {#- Each row of `calendar` (a relation with an as_of_date) once for every day of the
