@@ -12,7 +12,11 @@ people as (
         account_id,
         email,
         email_domain,
-        title
+        title,
+        -- the title's words between spaces, once per person: in the join condition below
+        -- they were computed again for every persona pattern (at 50,000 accounts the
+        -- statement took 3.2 s so, 0.9 s with them computed here)
+        ' ' || {{ mqx_title_words('title') }} || ' ' as title_words
     from {{ ref('int_people_resolved') }}
 ),
 
@@ -38,7 +42,7 @@ lead_fit as (
 personas as (
     select
         priority,
-        title_pattern,
+        '% ' || lower(title_pattern) || ' %' as title_words_pattern,
         persona,
         persona_weight
     from {{ ref('personas') }}
@@ -68,8 +72,7 @@ person_personas as (
     from people
     inner join personas
         -- whole words: 'vp' matches "VP, Sales" but 'intern' not "International"
-        on ' ' || {{ mqx_title_words('people.title') }} || ' '
-            like '% ' || lower(personas.title_pattern) || ' %'
+        on people.title_words like personas.title_words_pattern
     qualify row_number() over (
             partition by people.person_id order by personas.priority asc nulls last
         ) = 1
