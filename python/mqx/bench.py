@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -374,7 +375,7 @@ def format_text(result: dict[str, Any]) -> str:
         )
 
     out = [
-        f"mqx bench, {result['date']}, code {result.get('code') or 'not a git checkout'}",
+        f"mqx bench, {result['date']}, code {code_label(result)}",
         f"machine: {_machine_line(result['machine'])}",
         *_method_lines(result),
         "",
@@ -403,7 +404,7 @@ def format_markdown(result: dict[str, Any]) -> str:
         f"- machine: {_machine_line(result['machine'])}",
         *(f"- {m}" for m in _method_lines(result)),
         f"- command: `{result.get('command', 'python -m mqx.bench')}`",
-        f"- code: {result.get('code') or 'not a git checkout'}",
+        f"- code: {code_label(result)}",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
@@ -473,6 +474,32 @@ def code_version(repo: Path) -> str | None:
     if done.returncode != 0:
         return None
     return done.stdout.strip() or None
+
+
+def tree_digest(repo: Path) -> str | None:
+    """A digest of the commit and of every uncommitted change to tracked files, or None
+    outside a git checkout: taken before and after the run, it tells whether the code
+    changed while the bench ran (code_version alone says '-dirty' either way)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, check=False
+        )
+        diff = subprocess.run(
+            ["git", "-C", str(repo), "diff", "HEAD", "--binary"], capture_output=True, check=False
+        )
+    except OSError:
+        return None
+    if head.returncode != 0 or diff.returncode != 0:
+        return None
+    return hashlib.sha256(head.stdout + diff.stdout).hexdigest()
+
+
+def code_label(result: dict[str, Any]) -> str:
+    """The code line of the results: the commit, and a warning when it changed mid-run."""
+    label = result.get("code") or "not a git checkout"
+    if result.get("code_changed_during_run"):
+        label += " (the code changed while the bench ran: the figures may mix two versions)"
+    return label
 
 
 class Progress:
@@ -798,6 +825,7 @@ def main(argv: list[str] | None = None) -> int:
         "code": code_version(Path.cwd()),
         "sizes": [],
     }
+    digest = tree_digest(Path.cwd())
     try:
         for name, accounts in sizes:
             result["sizes"].append(
@@ -807,6 +835,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     result["targets"] = evaluate_targets(result["sizes"])
+    if digest != tree_digest(Path.cwd()):
+        result["code_changed_during_run"] = True
+        progress("warning: the code changed while the bench ran (a commit or an edit)")
     json_path = write_results(result, out)
     print(format_text(result))
     progress(f"wrote {out} and {json_path}")

@@ -281,6 +281,34 @@ def test_code_version_names_the_commit_and_uncommitted_changes(tmp_path):
     assert bench.code_version(tmp_path) == f"{head}-dirty"
 
 
+def test_tree_digest_changes_with_any_edit_to_the_code(tmp_path):
+    assert bench.tree_digest(tmp_path) is None  # not a git checkout
+    subprocess.run(["git", "-C", str(tmp_path), "init", "-q"], check=True)
+    (tmp_path / "model.sql").write_text("select 1\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "model.sql"], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+        + ["commit", "-qm", "one"],
+        check=True,
+    )
+    clean = bench.tree_digest(tmp_path)
+    assert clean is not None and bench.tree_digest(tmp_path) == clean
+    (tmp_path / "model.sql").write_text("select 2\n")
+    first_edit = bench.tree_digest(tmp_path)
+    (tmp_path / "model.sql").write_text("select 3\n")
+    # still '-dirty' to code_version, but another tree
+    assert len({clean, first_edit, bench.tree_digest(tmp_path)}) == 3
+
+
+def test_results_warn_when_the_code_changed_during_the_run():
+    result = _result([_row("S")])
+    result["code"] = "abc1234"
+    assert "changed while the bench ran" not in bench.format_markdown(result)
+    result["code_changed_during_run"] = True
+    assert "- code: abc1234 (the code changed while the bench ran" in bench.format_markdown(result)
+    assert "code abc1234 (the code changed while the bench ran" in bench.format_text(result)
+
+
 def test_markdown_names_the_code():
     result = _result([_row("S")])
     result["code"] = "abc1234-dirty"
