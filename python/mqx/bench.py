@@ -477,21 +477,24 @@ def code_version(repo: Path) -> str | None:
 
 
 def tree_digest(repo: Path) -> str | None:
-    """A digest of the commit and of every uncommitted change to tracked files, or None
-    outside a git checkout: taken before and after the run, it tells whether the code
-    changed while the bench ran (code_version alone says '-dirty' either way)."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, check=False
-        )
-        diff = subprocess.run(
-            ["git", "-C", str(repo), "diff", "HEAD", "--binary"], capture_output=True, check=False
-        )
-    except OSError:
-        return None
-    if head.returncode != 0 or diff.returncode != 0:
-        return None
-    return hashlib.sha256(head.stdout + diff.stdout).hexdigest()
+    """A digest of the commit, the uncommitted changes to tracked files and the names of
+    files not ignored nor added yet, or None outside a git checkout: taken before and
+    after the run, it tells whether the code changed while the bench ran (code_version
+    says '-dirty' for any change)."""
+    parts = []
+    for args in (
+        ["rev-parse", "HEAD"],
+        ["diff", "HEAD", "--binary"],
+        ["ls-files", "--others", "--exclude-standard"],
+    ):
+        try:
+            done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True)
+        except OSError:
+            return None
+        if done.returncode != 0:
+            return None
+        parts.append(done.stdout)
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
 def code_label(result: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -262,20 +263,25 @@ def test_lower_bound_sql_escapes_quotes_in_paths(tmp_path):
 # --- which code ran ----------------------------------------------------------------------------
 
 
-def test_code_version_names_the_commit_and_uncommitted_changes(tmp_path):
-    assert bench.code_version(tmp_path) is None  # not a git checkout
+def _committed_repo(root: Path) -> Callable[..., str]:
+    """A git checkout at root with model.sql committed; returns a git runner for it."""
 
     def git(*args: str) -> str:
         done = subprocess.run(
-            ["git", "-C", str(tmp_path), *args], capture_output=True, text=True, check=True
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
         )
         return done.stdout.strip()
 
     git("init", "-q")
-    (tmp_path / "model.sql").write_text("select 1\n")
+    (root / "model.sql").write_text("select 1\n")
     git("add", "model.sql")
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "one")
-    head = git("rev-parse", "--short", "HEAD")
+    return git
+
+
+def test_code_version_names_the_commit_and_uncommitted_changes(tmp_path):
+    assert bench.code_version(tmp_path) is None  # not a git checkout
+    head = _committed_repo(tmp_path)("rev-parse", "--short", "HEAD")
     assert bench.code_version(tmp_path) == head
     (tmp_path / "model.sql").write_text("select 2\n")
     assert bench.code_version(tmp_path) == f"{head}-dirty"
@@ -283,21 +289,16 @@ def test_code_version_names_the_commit_and_uncommitted_changes(tmp_path):
 
 def test_tree_digest_changes_with_any_edit_to_the_code(tmp_path):
     assert bench.tree_digest(tmp_path) is None  # not a git checkout
-    subprocess.run(["git", "-C", str(tmp_path), "init", "-q"], check=True)
-    (tmp_path / "model.sql").write_text("select 1\n")
-    subprocess.run(["git", "-C", str(tmp_path), "add", "model.sql"], check=True)
-    subprocess.run(
-        ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
-        + ["commit", "-qm", "one"],
-        check=True,
-    )
+    _committed_repo(tmp_path)
     clean = bench.tree_digest(tmp_path)
     assert clean is not None and bench.tree_digest(tmp_path) == clean
     (tmp_path / "model.sql").write_text("select 2\n")
     first_edit = bench.tree_digest(tmp_path)
     (tmp_path / "model.sql").write_text("select 3\n")
-    # still '-dirty' to code_version, but another tree
-    assert len({clean, first_edit, bench.tree_digest(tmp_path)}) == 3
+    second_edit = bench.tree_digest(tmp_path)
+    (tmp_path / "new_model.sql").write_text("select 4\n")  # a new file, not yet added
+    # code_version says '-dirty' for all three edits; the digest tells them apart
+    assert len({clean, first_edit, second_edit, bench.tree_digest(tmp_path)}) == 4
 
 
 def test_results_warn_when_the_code_changed_during_the_run():
