@@ -390,7 +390,32 @@ def format_text(result: dict[str, Any]) -> str:
             f"  {verdict['label']}: {verdict['result']} "
             f"(measured {_target_value(verdict, verdict['value'])})"
         )
+    peaks = peak_lines(result)
+    if peaks:
+        out += ["", "when memory peaked (RSS sampled every second):"]
+        out += [f"  {line}" for line in peaks]
     return "\n".join(out) + "\n"
+
+
+PEAK_STEP_NAMES = {"build": "full build", "run": "run-only", "incremental": "incremental build"}
+
+
+def peak_lines(result: dict[str, Any]) -> list[str]:
+    """One line per size and dbt command: the largest RSS sampled each second, when, and
+    the dbt nodes executing at that moment (none named: between nodes, e.g. parsing)."""
+    lines = []
+    for row in result["sizes"]:
+        for step, sample in (row.get("peak_samples") or {}).items():
+            if not sample or sample.get("rss_mb") is None:
+                continue
+            at = sample["at"]
+            when = at.strftime("%H:%M:%S") if isinstance(at, dt.datetime) else str(at)[11:19]
+            nodes = ", ".join(sample.get("nodes") or []) or "no node executing"
+            lines.append(
+                f"{row['size']} {PEAK_STEP_NAMES.get(step, step)}: {sample['rss_mb']:,.0f} MB "
+                f"at {when} UTC, during {nodes}"
+            )
+    return lines
 
 
 def format_markdown(result: dict[str, Any]) -> str:
@@ -420,6 +445,10 @@ def format_markdown(result: dict[str, Any]) -> str:
             f"| {verdict['label']} | {_target_value(verdict, verdict['value'])} "
             f"| {verdict['result']} |"
         )
+    peaks = peak_lines(result)
+    if peaks:
+        lines += ["", "## When memory peaked (RSS sampled every second)", ""]
+        lines += [f"- {line}" for line in peaks]
     return "\n".join(lines) + "\n"
 
 
@@ -540,6 +569,57 @@ def dbt_nodes_done(output: Path) -> str:
     return f", {len(done)} of {done[-1]} nodes done" if done else ""
 
 
+def tree_rss_kib(root_pid: int, proc: Path = Path("/proc")) -> int:
+    """The resident set (KiB) of the largest process in root_pid's tree, from /proc (0
+    when /proc is not there): sampled while a command runs, to tell when its peak was."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    entries = proc.iterdir() if proc.is_dir() else []
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        for line in status.splitlines():
+            if line.startswith("PPid:"):
+                parents[int(entry.name)] = int(line.split()[1])
+            elif line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1])
+    in_tree = {root_pid}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in in_tree and pid not in in_tree:
+                in_tree.add(pid)
+                grew = True
+    return max((rss.get(pid, 0) for pid in in_tree), default=0)
+
+
+def nodes_running_at(run_results: dict[str, Any], at: dt.datetime) -> list[str]:
+    """The names of the dbt nodes whose execution (run_results.json timing 'execute')
+    spanned the moment `at` (timezone-aware)."""
+    running = []
+    for result in run_results.get("results", []):
+        for timing in result.get("timing", []):
+            if timing.get("name") != "execute":
+                continue
+            try:
+                started = dt.datetime.fromisoformat(timing["started_at"].replace("Z", "+00:00"))
+                ended = dt.datetime.fromisoformat(timing["completed_at"].replace("Z", "+00:00"))
+            except (KeyError, AttributeError, ValueError):
+                continue
+            if started.tzinfo is None:
+                started, ended = started.replace(tzinfo=dt.UTC), ended.replace(tzinfo=dt.UTC)
+            if started <= at <= ended:
+                # model.mqx.<name>, test.mqx.<name>.<hash>
+                parts = result["unique_id"].split(".")
+                running.append(parts[2] if len(parts) > 2 else result["unique_id"])
+    return sorted(running)
+
+
 def run_measured(
     cmd: list[str],
     env: dict[str, str],
@@ -548,8 +628,10 @@ def run_measured(
     progress: Callable[[str], None],
     label: str,
     heartbeat_s: float = 30.0,
+    sample_s: float = 1.0,
 ) -> dict[str, Any]:
-    """Run cmd under the rusage wrapper, output to a file; wall time and peak RSS of its tree."""
+    """Run cmd under the rusage wrapper, output to a file; wall time and peak RSS of its
+    tree, and the RSS sampled every sample_s: its largest value and when it was seen."""
     stats_file = output.with_suffix(".rusage.json")
     stats_file.unlink(missing_ok=True)
     with output.open("wb") as out:
@@ -560,17 +642,23 @@ def run_measured(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-        t0 = time.perf_counter()
+        t0 = last_heartbeat = time.perf_counter()
+        sampled_kib, sampled_at = 0, None
         try:
             while True:
                 try:
-                    proc.wait(timeout=heartbeat_s)
+                    proc.wait(timeout=sample_s)
                     break
                 except subprocess.TimeoutExpired:
-                    progress(
-                        f"{label}: still running, {time.perf_counter() - t0:.0f} s"
-                        f"{dbt_nodes_done(output)}"
-                    )
+                    rss_kib = tree_rss_kib(proc.pid)
+                    if rss_kib > sampled_kib:
+                        sampled_kib, sampled_at = rss_kib, dt.datetime.now(dt.UTC)
+                    if time.perf_counter() - last_heartbeat >= heartbeat_s:
+                        last_heartbeat = time.perf_counter()
+                        progress(
+                            f"{label}: still running, {time.perf_counter() - t0:.0f} s"
+                            f"{dbt_nodes_done(output)}"
+                        )
         except BaseException:
             proc.wait()
             raise
@@ -582,6 +670,8 @@ def run_measured(
         "returncode": stats["returncode"],
         "seconds": stats["seconds"],
         "peak_rss_mb": None if stats["maxrss_kib"] is None else stats["maxrss_kib"] / 1024,
+        "sampled_peak_rss_mb": sampled_kib / 1024 if sampled_at else None,
+        "sampled_peak_at": sampled_at,
     }
 
 
@@ -633,9 +723,17 @@ def run_dbt(
         "--log-path",
         str(workdir / "logs"),
     ]
-    return run_checked(
+    stats = run_checked(
         cmd, env, output, progress, label, f"(full dbt log: {workdir / 'logs' / 'dbt.log'})"
     )
+    stats["peak_nodes"] = []
+    if stats["sampled_peak_at"] is not None:
+        try:
+            run_results = json.loads((workdir / "target" / "run_results.json").read_text())
+        except (OSError, ValueError):
+            run_results = {}
+        stats["peak_nodes"] = nodes_running_at(run_results, stats["sampled_peak_at"])
+    return stats
 
 
 def run_publish(
@@ -765,6 +863,14 @@ def bench_size(
             "lower_bound_s": lower["seconds"],
             "build_peak_rss_mb": build["peak_rss_mb"],
             "run_peak_rss_mb": run["peak_rss_mb"],
+            "peak_samples": {
+                step: {
+                    "rss_mb": stats["sampled_peak_rss_mb"],
+                    "at": stats["sampled_peak_at"],
+                    "nodes": stats.get("peak_nodes", []),
+                }
+                for step, stats in (("build", build), ("run", run), ("incremental", incremental))
+            },
             "lower_bound_per_table": lower["per_table"],
             "raw_row_counts": summary["raw_row_counts"],
             "workdir": str(size_dir),

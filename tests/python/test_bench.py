@@ -6,6 +6,7 @@ publish test copies the small world's build."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -365,11 +366,107 @@ def test_heartbeat_says_how_far_the_command_is(tmp_path):
         messages.append,
         "S: dbt build",
         heartbeat_s=0.5,
+        sample_s=0.25,
     )
     assert result["returncode"] == 0
     assert messages, "no heartbeat in a 2 s command with a 0.5 s heartbeat"
     assert messages[-1].startswith("S: dbt build: still running, ")
     assert messages[-1].endswith(" s, 2 of 632 nodes done")
+
+
+def test_sampled_peak_is_the_largest_process_in_the_tree(tmp_path):
+    # the wrapper runs a process that starts another holding ~200 MB for 2 s
+    holder = "import time; block = b'x' * (200 * 1024 * 1024); time.sleep(2)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {holder!r}])"
+    result = bench.run_measured(
+        [sys.executable, "-c", parent],
+        dict(os.environ),
+        tmp_path,
+        tmp_path / "holder.out",
+        lambda line: None,
+        "S: dbt build",
+        sample_s=0.2,
+    )
+    assert result["returncode"] == 0
+    assert 190 <= result["sampled_peak_rss_mb"] <= result["peak_rss_mb"] + 1
+    assert result["sampled_peak_at"].tzinfo is not None
+
+
+def _fake_proc(root: Path, processes: dict[int, tuple[int, int]]) -> Path:
+    """A /proc stand-in: {pid: (parent pid, RSS in KiB)}."""
+    for pid, (parent, rss_kib) in processes.items():
+        (root / str(pid)).mkdir(parents=True)
+        (root / str(pid) / "status").write_text(
+            f"Name:\tx\nPPid:\t{parent}\nVmRSS:\t{rss_kib} kB\n"
+        )
+    (root / "self").mkdir()  # not a process number: skipped
+    return root
+
+
+def test_tree_rss_takes_the_largest_descendant_and_ignores_other_trees(tmp_path):
+    proc = _fake_proc(
+        tmp_path / "proc",
+        {1: (0, 50), 10: (1, 100), 11: (10, 300), 12: (11, 900), 20: (1, 5000), 21: (20, 7000)},
+    )
+    assert bench.tree_rss_kib(10, proc) == 900  # a grandchild, not the other tree's 7000
+    assert bench.tree_rss_kib(11, proc) == 900
+    assert bench.tree_rss_kib(99, proc) == 0  # gone
+    assert bench.tree_rss_kib(10, tmp_path / "no_proc") == 0
+
+
+RUN_RESULTS = {
+    "results": [
+        {
+            "unique_id": unique_id,
+            "timing": [
+                {"name": "compile", "started_at": f"2026-11-24T{start}Z", "completed_at": "x"},
+                {
+                    "name": "execute",
+                    "started_at": f"2026-11-24T{start}.000000Z",
+                    "completed_at": f"2026-11-24T{end}.000000Z",
+                },
+            ],
+        }
+        for unique_id, start, end in (
+            ("model.mqx.int_a", "07:00:00", "07:00:30"),
+            ("model.mqx.int_b", "07:00:20", "07:01:00"),
+            ("test.mqx.unique_int_b_id.9f8e7d", "07:00:40", "07:00:50"),
+            ("model.mqx.int_c", "07:02:00", "07:03:00"),
+        )
+    ]
+}
+
+
+def test_nodes_running_at_names_the_nodes_executing_then():
+    def at(clock: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(f"2026-11-24T{clock}+00:00")
+
+    assert bench.nodes_running_at(RUN_RESULTS, at("07:00:25")) == ["int_a", "int_b"]
+    assert bench.nodes_running_at(RUN_RESULTS, at("07:00:45")) == ["int_b", "unique_int_b_id"]
+    assert bench.nodes_running_at(RUN_RESULTS, at("07:01:30")) == []  # between nodes
+    assert bench.nodes_running_at({}, at("07:00:25")) == []
+
+
+def test_results_say_when_memory_peaked_and_what_ran():
+    row = _row("L")
+    row["peak_samples"] = {
+        "run": {
+            "rss_mb": 11_400.4,
+            "at": dt.datetime(2026, 11, 24, 7, 30, 12, tzinfo=dt.UTC),
+            "nodes": ["base_segment__pages", "int_unit_signal_features_weekly"],
+        },
+        "build": {"rss_mb": 9_000.0, "at": "2026-11-24 07:10:05.1+00:00", "nodes": []},
+    }
+    result = _result([row])
+    markdown, text = bench.format_markdown(result), bench.format_text(result)
+    line = (
+        "L run-only: 11,400 MB at 07:30:12 UTC, during base_segment__pages, "
+        "int_unit_signal_features_weekly"
+    )
+    assert f"- {line}" in markdown and line in text
+    # read back from the JSON, the time is a string; no node executing (e.g. parsing)
+    assert "- L full build: 9,000 MB at 07:10:05 UTC, during no node executing" in markdown
+    assert "memory peaked" not in bench.format_markdown(_result([_row("S")]))
 
 
 def test_publish_is_timed_and_its_file_removed(small_world_build, tmp_path):
