@@ -572,10 +572,9 @@ def dbt_nodes_done(output: Path) -> str:
 def tree_rss_kib(root_pid: int, proc: Path = Path("/proc")) -> int:
     """The resident set (KiB) of the largest process in root_pid's tree, from /proc (0
     when /proc is not there): sampled while a command runs, to tell when its peak was."""
-    parents: dict[int, int] = {}
+    children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
-    entries = proc.iterdir() if proc.is_dir() else []
-    for entry in entries:
+    for entry in proc.iterdir() if proc.is_dir() else []:
         if not entry.name.isdigit():
             continue
         try:
@@ -584,18 +583,15 @@ def tree_rss_kib(root_pid: int, proc: Path = Path("/proc")) -> int:
             continue
         for line in status.splitlines():
             if line.startswith("PPid:"):
-                parents[int(entry.name)] = int(line.split()[1])
+                children.setdefault(int(line.split()[1]), []).append(int(entry.name))
             elif line.startswith("VmRSS:"):
                 rss[int(entry.name)] = int(line.split()[1])
-    in_tree = {root_pid}
-    grew = True
-    while grew:
-        grew = False
-        for pid, parent in parents.items():
-            if parent in in_tree and pid not in in_tree:
-                in_tree.add(pid)
-                grew = True
-    return max((rss.get(pid, 0) for pid in in_tree), default=0)
+    largest, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        largest = max(largest, rss.get(pid, 0))
+        stack.extend(children.get(pid, []))
+    return largest
 
 
 def nodes_running_at(run_results: dict[str, Any], at: dt.datetime) -> list[str]:
