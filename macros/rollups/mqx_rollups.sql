@@ -1,3 +1,11 @@
+{#- The text key of a unit-week, unit_type:unit_id:as_of_date (e.g. account:0011:2026-11-02):
+    the key of int_unit_signal_features_weekly and tier_history. The larger weekly tables
+    are keyed on the three columns and do not store it; views compute it on read. -#}
+{% macro mqx_unit_week_id(unit_type='unit_type', unit_id='unit_id', as_of_date='as_of_date') -%}
+    {{ unit_type }} || ':' || {{ unit_id }} || ':' || cast({{ as_of_date }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+
 {#- A fingerprint of a unit's signals dated before `cutoff` (an aggregate over the rows of
     int_unit_signals of one unit): it changes when any of them is added, removed or
     changed in a column the features read. int_unit_signal_features_weekly stores it on

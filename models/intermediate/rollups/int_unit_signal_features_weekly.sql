@@ -545,8 +545,7 @@ signal_features as (
 
 final as (
     select
-        unit_type || ':' || unit_id || ':' || cast(as_of_date as {{ dbt.type_string() }})
-            as unit_week_id,
+        {{ mqx_unit_week_id() }} as unit_week_id,
         unit_type,
         unit_id,
         as_of_date,

@@ -34,7 +34,8 @@ unpivoted as (
     -- select per feature kept the filter above the union and read every week (12.8 s
     -- against 0.4 s for the not_null test at 50,000 accounts).
     select
-        features.unit_week_id,
+        {{ mqx_unit_week_id('features.unit_type', 'features.unit_id', 'features.as_of_date') }}
+            as unit_week_id,
         features.unit_type,
         features.is_run_date,
         coefficients.feature_name,

@@ -64,6 +64,7 @@ scored as (
 
 final as (
     select
+        {{ mqx_unit_week_id() }} as unit_week_id,
         *,
         case
             when has_propensity_model then 1.0 / (1.0 + exp(-1.0 * logit)) else 0.0

@@ -32,7 +32,6 @@ economics as (
 
 joined as (
     select
-        scores.unit_week_id,
         scores.unit_type,
         scores.unit_id,
         scores.as_of_date,

@@ -22,7 +22,8 @@ units as (
 
 final as (
     select
-        weekly.unit_week_id as tier_history_id,
+        {{ mqx_unit_week_id('weekly.unit_type', 'weekly.unit_id', 'weekly.as_of_date') }}
+            as tier_history_id,
         weekly.unit_type,
         weekly.unit_id,
         units.account_id,
