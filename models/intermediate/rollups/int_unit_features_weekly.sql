@@ -8,9 +8,9 @@
 -- on top of the incremental signal features. A table, not a view: at 50,000 accounts the
 -- propensity training, the calibration, the tiers and the tests read it some eight times,
 -- and joining the 16 M rows on each read cost more than writing them once (~70 s against
--- ~25 s of node time in the daily build). Its key is (unit_type, unit_id, as_of_date):
--- the unit_week_id string is not stored again (at 50,000 accounts a third of writing the
--- ~16 M rows).
+-- ~25 s of node time in the daily build). Its key is (unit_type, unit_id, as_of_date),
+-- as in the signal features: no unit_week_id text is stored (at 50,000 accounts a third of
+-- writing the ~16 M rows).
 
 with
 

@@ -23,7 +23,7 @@
 -- that each batch's aggregates fit in memory; a unit's rows are all in one batch.
 {{ config(
     materialized=mqx_event_materialization(),
-    unique_key='unit_week_id',
+    unique_key=['unit_type', 'unit_id', 'as_of_date'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
     pre_hook="{{ mqx_signal_features_hook('fingerprint') }}",
@@ -545,7 +545,6 @@ signal_features as (
 
 final as (
     select
-        {{ mqx_unit_week_id() }} as unit_week_id,
         unit_type,
         unit_id,
         as_of_date,
