@@ -11,7 +11,8 @@ scores as (
         as_of_date,
         p_in_market,
         label
-    from {{ ref('int_unit_scores_weekly') }}
+    -- the stored scores (int_unit_scores_weekly, a view, would join the features again)
+    from {{ ref('int_unit_tiers_weekly') }}
     where label_known
 ),
 
